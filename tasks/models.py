@@ -1,0 +1,139 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from indicators.choices import FigureStatus
+from tasks.choices import ProgressStatus, Quarter
+
+
+class TaskQuerySet(models.QuerySet):
+    def rows(self):
+        """The rows at the finest level the plan gives (tasks with no sub-items)."""
+        return self.filter(children__isnull=True)
+
+
+class Task(models.Model):
+    """A node of a plan's task table: action group → task → sub-item, as the plan nests them.
+
+    Headings (nodes with children) keep the heading as printed in ``text``; rows (nodes with
+    no children) carry the units responsible.
+    """
+
+    plan = models.ForeignKey(
+        "plans.Plan", verbose_name=_("规划方案"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="children",
+    )
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    number = models.CharField(_("编号"), max_length=16, blank=True)
+    text = models.TextField(_("内容"))
+    lead_unit = models.ForeignKey(
+        "plans.Unit", verbose_name=_("牵头单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="led_tasks",
+    )
+    supporting_units = models.ManyToManyField(
+        "plans.Unit", verbose_name=_("配合单位"), blank=True, related_name="supported_tasks",
+        through="TaskSupport",
+    )
+    units_inferred = models.BooleanField(
+        _("单位为推定"), default=False, help_text=_("方案未写明责任单位，由转录推定")
+    )
+    source = models.CharField(_("原文位置"), max_length=255, blank=True)
+    note = models.TextField(_("转录说明"), blank=True)
+    history = HistoricalRecords(m2m_fields=[])
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"], condition=Q(parent__isnull=True) & ~Q(number=""),
+                name="task_unique_top_number",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "number"], condition=Q(parent__isnull=False) & ~Q(number=""),
+                name="task_unique_number",
+            ),
+        ]
+
+    def __str__(self):
+        if self.number and not self.text.startswith(self.number):
+            return f"{self.number} {self.text[:60]}"
+        return self.text[:60]
+
+
+class TaskSupport(models.Model):
+    """A supporting unit of a task, in the order the plan lists them."""
+
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE)
+    unit = models.ForeignKey("plans.Unit", verbose_name=_("配合单位"), on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("配合单位")
+        verbose_name_plural = _("配合单位")
+        ordering = ["task", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="tasksupport_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.unit)
+
+
+class TaskProgress(models.Model):
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="progress"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(
+        _("季度"), choices=Quarter.choices, default=Quarter.YEAR
+    )
+    status = models.CharField(
+        _("推进状态"), max_length=16, choices=ProgressStatus.choices,
+        default=ProgressStatus.NOT_STARTED,
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("完成百分比"), default=0, validators=[MaxValueValidator(100)]
+    )
+    narrative = models.TextField(_("进展情况"), blank=True)
+    review_status = models.CharField(
+        _("审核状态"), max_length=16, choices=FigureStatus.choices, default=FigureStatus.DRAFT
+    )
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("任务进展")
+        verbose_name_plural = _("任务进展")
+        ordering = ["task", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "year", "quarter"], name="taskprogress_unique_period"
+            ),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="taskprogress_percent_max"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=0) & Q(quarter__lte=4), name="taskprogress_quarter_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} {self.year}"
