@@ -71,3 +71,4 @@ class Concept(models.TextChoices):
     IP_ADVANTAGE_FIRMS = "ip_advantage_firms", _("知识产权优势/示范企业")
     UNIV_PATENT_TRANSFER_SMES = "univ_patent_transfer_smes", _("成功转化高校院所专利技术的中小企业")
     REGIONAL_BRANDS = "regional_brands", _("区域商标品牌")
+    RISK_COMPENSATION_FUND = "risk_compensation_fund", _("知识产权融资风险补偿资金")
