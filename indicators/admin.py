@@ -14,12 +14,19 @@ class TargetInline(admin.TabularInline):
 @admin.register(Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = ["number", "name", "plan_district", "unit", "category", "attribute", "kind",
-                    "direction", "baseline_value", "baseline_year"]
+                    "direction", "baseline_value", "baseline_year", "target_list"]
     list_display_links = ["number", "name"]
     list_filter = ["plan__district", "kind", "direction", "attribute", "category", "concept"]
     search_fields = ["name", "number", "note"]
     list_select_related = ["plan__district"]
     inlines = [TargetInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("targets")
+
+    @admin.display(description="目标值")
+    def target_list(self, obj):
+        return "；".join(f"{t.year}: {t.display}" for t in obj.targets.all())
 
     @admin.display(description="区域", ordering="plan__district__code")
     def plan_district(self, obj):

@@ -1,0 +1,76 @@
+"""The home page: districts with their plans and indicator and task counts."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from indicators.models import Indicator
+from plans.models import District, Plan
+from tasks.models import Task
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader(client):
+    user = get_user_model().objects.create_user("reader", password="x-9-long-password")
+    client.force_login(user)
+    return client
+
+
+def test_it_asks_for_a_login(client):
+    response = client.get(reverse("plans:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_lists_the_five_districts_with_their_counts(reader):
+    response = reader.get(reverse("plans:home"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    for plan in Plan.objects.select_related("district"):
+        assert plan.title in content
+        assert plan.district.name in content
+    by_code = {
+        p.district.code: (p.indicator_count, p.task_count)
+        for d in response.context["districts"] for p in d.plan_list
+    }
+    assert by_code == {
+        "baoshui": (34, 37), "binhai": (41, 90), "chaoyang": (23, 18),
+        "hongqiao": (5, 16), "wuqing": (20, 15),
+    }
+    assert "<td class=\"num\">41</td>" in content and "<td class=\"num\">90</td>" in content
+    assert "位于滨海新区" in content  # 保税区 lies inside 滨海新区
+
+
+def test_it_shows_the_page_in_english_when_switched(reader):
+    reader.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = reader.get(reverse("plans:home"))
+    assert response.wsgi_request.LANGUAGE_CODE == "en"
+    assert '<html lang="en">' in response.content.decode()
+
+
+def page_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("plans:home")).status_code == 200
+    return len(queries)
+
+
+def test_its_query_count_does_not_grow_with_plans(reader):
+    before = page_queries(reader)
+    for n in range(6):
+        district = District.objects.create(code=f"extra{n}", name=f"新区{n}")
+        plan = Plan.objects.create(district=district, title=f"方案{n}", start_year=2024,
+                                   end_year=2026)
+        for i in range(5):
+            Indicator.objects.create(plan=plan, number=str(i), name="指标", kind="level")
+            Task.objects.create(plan=plan, number=str(i), text="任务")
+    assert page_queries(reader) == before
+
+
+def test_it_is_chinese_whatever_the_browser_asks_for(reader):
+    response = reader.get(reverse("plans:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.wsgi_request.LANGUAGE_CODE == "zh-hans"
+    assert '<html lang="zh-hans">' in response.content.decode()
