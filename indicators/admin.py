@@ -44,8 +44,9 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 @admin.register(Figure)
 class FigureAdmin(SimpleHistoryAdmin):
-    list_display = ["indicator", "year", "value", "done", "status", "updated_by", "updated_at"]
-    list_filter = ["indicator__plan__district", "year", "status"]
+    list_display = ["indicator", "year", "value", "done", "review_status", "updated_by",
+                    "updated_at"]
+    list_filter = ["indicator__plan__district", "year", "review_status"]
     search_fields = ["indicator__name", "note"]
     list_select_related = ["indicator__plan", "updated_by"]
     autocomplete_fields = ["indicator"]

@@ -101,20 +101,14 @@ def _num(value) -> str:
     return format(value.normalize(), "f")
 
 
-class Figure(models.Model):
-    """An actual value reported for an indicator and year."""
+class ReportedEntry(models.Model):
+    """What every reported entry (a figure, a task's progress) keeps: review state, who, when.
 
-    indicator = models.ForeignKey(
-        Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="figures"
-    )
-    year = models.PositiveSmallIntegerField(_("年份"))
-    value = models.DecimalField(_("实际值"), **VALUE)
-    done = models.BooleanField(_("已完成"), null=True, blank=True, help_text=_("里程碑指标填写"))
-    numerator = models.DecimalField(_("分子"), **VALUE)
-    denominator = models.DecimalField(_("分母"), **VALUE)
-    note = models.TextField(_("说明"), blank=True)
-    status = models.CharField(
-        _("状态"), max_length=16, choices=FigureStatus.choices, default=FigureStatus.DRAFT
+    An entry goes draft → submitted → approved, or back to the reporter with a reason.
+    """
+
+    review_status = models.CharField(
+        _("审核状态"), max_length=16, choices=FigureStatus.choices, default=FigureStatus.DRAFT
     )
     return_reason = models.TextField(_("退回原因"), blank=True)
     created_by = models.ForeignKey(
@@ -133,6 +127,23 @@ class Figure(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Figure(ReportedEntry):
+    """An actual value reported for an indicator and year."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="figures"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    value = models.DecimalField(_("实际值"), **VALUE)
+    done = models.BooleanField(_("已完成"), null=True, blank=True, help_text=_("里程碑指标填写"))
+    numerator = models.DecimalField(_("分子"), **VALUE)
+    denominator = models.DecimalField(_("分母"), **VALUE)
+    note = models.TextField(_("说明"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -142,7 +153,7 @@ class Figure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="figure_unique_year"),
             models.CheckConstraint(
-                condition=Q(status__in=FigureStatus.values), name="figure_status_valid"
+                condition=Q(review_status__in=FigureStatus.values), name="figure_status_valid"
             ),
         ]
 

@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indicators.choices import FigureStatus
+from indicators.models import ReportedEntry
 from tasks.choices import ProgressStatus, Quarter
 
 
@@ -89,7 +88,7 @@ class TaskSupport(models.Model):
         return str(self.unit)
 
 
-class TaskProgress(models.Model):
+class TaskProgress(ReportedEntry):
     task = models.ForeignKey(
         Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="progress"
     )
@@ -105,20 +104,6 @@ class TaskProgress(models.Model):
         _("完成百分比"), default=0, validators=[MaxValueValidator(100)]
     )
     narrative = models.TextField(_("进展情况"), blank=True)
-    review_status = models.CharField(
-        _("审核状态"), max_length=16, choices=FigureStatus.choices, default=FigureStatus.DRAFT
-    )
-    return_reason = models.TextField(_("退回原因"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -26,7 +26,7 @@ def post_data(response) -> dict:
     """The admin change form's current values, as the browser would post them back."""
     data = {}
     form = response.context["adminform"].form
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue
