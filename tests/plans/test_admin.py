@@ -4,7 +4,6 @@ import json
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -13,13 +12,6 @@ from plans.models import District, Plan, Unit
 from tasks.models import Task, TaskProgress
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("root", password="x-9-long-password")
-    client.force_login(user)
-    return client
 
 
 def post_data(response) -> dict:
@@ -53,10 +45,8 @@ def test_every_model_has_a_searchable_changelist(admin_client, model):
     assert str(opts.verbose_name_plural) in response.content.decode()
 
 
-def test_a_reader_cannot_open_the_admin(client):
-    user = get_user_model().objects.create_user("reader", password="x-9-long-password")
-    client.force_login(user)
-    response = client.get(reverse("admin:indicators_indicator_changelist"))
+def test_a_reader_cannot_open_the_admin(reader):
+    response = reader.get(reverse("admin:indicators_indicator_changelist"))
     assert response.status_code == 302
 
 
@@ -79,4 +69,4 @@ def test_an_admin_corrects_an_indicator_and_export_writes_it_back(admin_client):
     assert exported["targets"][0]["value"] == 26000
     history = indicator.history.order_by("history_date")
     assert history.count() == 2
-    assert history.last().history_user.username == "root"
+    assert history.last().history_user.username == "admin"

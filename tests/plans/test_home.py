@@ -1,7 +1,6 @@
 """The home page: districts with their plans and indicator and task counts."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,13 +10,6 @@ from plans.models import District, Plan
 from tasks.models import Task
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reader(client):
-    user = get_user_model().objects.create_user("reader", password="x-9-long-password")
-    client.force_login(user)
-    return client
 
 
 def test_it_asks_for_a_login(client):
