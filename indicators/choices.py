@@ -31,7 +31,7 @@ class Comparator(models.TextChoices):
     TEXT = "", _("文字状态")
 
 
-class FigureStatus(models.TextChoices):
+class ReviewStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交")
     APPROVED = "approved", _("已审核")

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indicators.choices import Attribute, Comparator, Concept, Direction, FigureStatus, Kind
+from indicators.choices import Attribute, Comparator, Concept, Direction, ReviewStatus, Kind
 
 VALUE = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
 
@@ -108,7 +108,7 @@ class ReportedEntry(models.Model):
     """
 
     review_status = models.CharField(
-        _("审核状态"), max_length=16, choices=FigureStatus.choices, default=FigureStatus.DRAFT
+        _("审核状态"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )
     return_reason = models.TextField(_("退回原因"), blank=True)
     created_by = models.ForeignKey(
@@ -153,7 +153,7 @@ class Figure(ReportedEntry):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="figure_unique_year"),
             models.CheckConstraint(
-                condition=Q(review_status__in=FigureStatus.values), name="figure_status_valid"
+                condition=Q(review_status__in=ReviewStatus.values), name="figure_status_valid"
             ),
         ]
 

@@ -19,7 +19,7 @@ def _count(queryset):
 
 
 def plans_with_counts():
-    """Plans with their district and indicator and task-row counts, in two queries at most."""
+    """Plans with their district and indicator and task-row counts, in one query."""
     return (
         Plan.objects.select_related("district", "district__parent")
         .annotate(

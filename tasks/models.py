@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators.choices import ReviewStatus
 from indicators.models import ReportedEntry
 from tasks.choices import ProgressStatus, Quarter
 
@@ -115,6 +116,10 @@ class TaskProgress(ReportedEntry):
                 fields=["task", "year", "quarter"], name="taskprogress_unique_period"
             ),
             models.CheckConstraint(condition=Q(percent__lte=100), name="taskprogress_percent_max"),
+            models.CheckConstraint(
+                condition=Q(review_status__in=ReviewStatus.values),
+                name="taskprogress_review_status_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=0) & Q(quarter__lte=4), name="taskprogress_quarter_valid"
             ),

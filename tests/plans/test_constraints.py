@@ -63,6 +63,11 @@ def test_one_progress_entry_per_task_and_period():
     TaskProgress.objects.create(task=task, year=2023, quarter=3)
     rejected(lambda: TaskProgress.objects.create(task=task, year=2023, quarter=2))
     rejected(lambda: TaskProgress.objects.create(task=task, year=2024, percent=120))
+    rejected(lambda: TaskProgress.objects.create(task=task, year=2025, review_status="done"))
+
+
+def test_a_figure_has_a_known_review_status(indicator):
+    rejected(lambda: Figure.objects.create(indicator=indicator, year=2023, review_status="done"))
 
 
 def test_unit_names_are_unique_in_a_district():
