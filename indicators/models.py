@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,16 @@ class Indicator(models.Model):
     concept = models.CharField(_("概念标签"), max_length=64, choices=Concept.choices, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("基础值年份"), null=True, blank=True)
     baseline_value = models.DecimalField(_("基础值"), **VALUE)
+    quantity_name = models.CharField(
+        _("基础量名称"), max_length=128, blank=True,
+        help_text=_("增长率指标：填报的基础量，如“质押融资登记金额”"),
+    )
+    quantity_unit = models.CharField(_("基础量单位"), max_length=32, blank=True)
+    quantity_indicator = models.ForeignKey(
+        "self", verbose_name=_("基础量指标"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="growth_indicators",
+        help_text=_("增长率指标：使用同一方案中另一指标的实际值和基础值"),
+    )
     source = models.CharField(_("原文位置"), max_length=255, blank=True)
     note = models.TextField(_("转录说明"), blank=True)
     history = HistoricalRecords()
@@ -43,6 +54,15 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.name}"
+
+    def clean(self):
+        linked = self.quantity_indicator
+        if linked is None:
+            return
+        if linked.plan_id != self.plan_id or linked.pk == self.pk:
+            raise ValidationError({"quantity_indicator": _("基础量指标须为同一方案中的另一指标")})
+        if self.kind != Kind.GROWTH:
+            raise ValidationError({"quantity_indicator": _("只有增长率指标才能指定基础量指标")})
 
 
 class Target(models.Model):

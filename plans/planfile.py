@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-DISTRICT_CODES = ("baoshui", "binhai", "chaoyang", "hongqiao", "wuqing")
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 KINDS = ("level", "flow", "cumulative", "growth", "milestone")
 DIRECTIONS = ("higher", "lower")
 COMPARATORS = (">=", "<=", "=", ">", "<", "between", "")
@@ -25,7 +26,7 @@ PLAN_KEYS = {
 }
 INDICATOR_KEYS = {
     "number", "name", "unit", "category", "attribute", "kind", "direction", "concept",
-    "baseline", "targets", "source", "note",
+    "baseline", "quantity", "targets", "source", "note",
 }
 TARGET_KEYS = {
     "year", "value", "low", "high", "comparator", "text", "original_value", "adjustment_reason",
@@ -110,6 +111,25 @@ def _check_target(errors, where, target, kind):
         errors.append(PlanFileError(where, "里程碑指标的目标应为文字状态"))
 
 
+def _check_quantity(errors, where, indicator):
+    """A growth indicator names the quantity it grows: its name and unit, or another indicator."""
+    quantity = indicator.get("quantity")
+    if quantity is None:
+        return
+    if indicator.get("kind") != "growth":
+        errors.append(PlanFileError(where, "只有增长率指标（growth）才填写 quantity"))
+        return
+    if not _check_keys(errors, f"{where} 基础量", quantity, {"name", "unit", "indicator"}, set()):
+        return
+    if "indicator" in quantity:
+        if set(quantity) != {"indicator"} or not str(quantity["indicator"] or "").strip():
+            errors.append(PlanFileError(where, "quantity 引用指标时只写 indicator（指标序号）"))
+        elif quantity["indicator"] == indicator.get("number"):
+            errors.append(PlanFileError(where, "quantity 不能引用指标自身"))
+    elif not str(quantity.get("name") or "").strip() or not str(quantity.get("unit") or "").strip():
+        errors.append(PlanFileError(where, "quantity 应写明基础量的 name 和 unit，或 indicator"))
+
+
 def _check_indicator(errors, where, indicator, concepts):
     required = {"number", "name", "kind", "direction", "targets"}
     if not _check_keys(errors, where, indicator, INDICATOR_KEYS, required):
@@ -136,6 +156,7 @@ def _check_indicator(errors, where, indicator, concepts):
                 errors.append(PlanFileError(where, f"基础值年份无效：{year!r}"))
             if value is not None and not _is_number(value):
                 errors.append(PlanFileError(where, f"基础值应为数字：{value!r}"))
+    _check_quantity(errors, where, indicator)
     targets = indicator["targets"]
     if not isinstance(targets, list):
         errors.append(PlanFileError(where, "targets 应为列表"))
@@ -177,11 +198,14 @@ def _check_plan(errors, where, plan, concepts):
     if not _check_keys(errors, where, plan, PLAN_KEYS,
                        {"district", "district_code", "title", "period", "indicators", "tasks"}):
         return
-    if plan["district_code"] not in DISTRICT_CODES:
-        errors.append(PlanFileError(where, f"区代码无效：{plan['district_code']!r}"))
+    code = plan["district_code"]
+    if not (isinstance(code, str) and SLUG_RE.match(code) and len(code) <= 32):
+        errors.append(PlanFileError(where, f"区代码无效（应为字母、数字、-、_ 组成，至多32位）：{code!r}"))
     parent = plan.get("parent_district_code")
-    if parent is not None and parent not in DISTRICT_CODES:
+    if parent is not None and not (isinstance(parent, str) and SLUG_RE.match(parent)):
         errors.append(PlanFileError(where, f"上级区代码无效：{parent!r}"))
+    elif parent is not None and parent == code:
+        errors.append(PlanFileError(where, "上级区代码不能是本区自身"))
     period = plan["period"]
     if not (isinstance(period, list) and len(period) == 2 and all(_is_year(y) for y in period)
             and period[0] <= period[1]):
@@ -212,6 +236,14 @@ def _check_plan(errors, where, plan, concepts):
             errors.append(PlanFileError(ind_where, f"指标序号 {number!r} 重复"))
         numbers.add(number)
         _check_indicator(errors, ind_where, indicator, concepts)
+    for i, indicator in enumerate(plan["indicators"], start=1):
+        quantity = indicator.get("quantity") if isinstance(indicator, dict) else None
+        linked = quantity.get("indicator") if isinstance(quantity, dict) else None
+        if linked is not None and linked not in numbers:
+            errors.append(PlanFileError(
+                f"{where} 指标 #{i}（序号 {indicator.get('number')}）",
+                f"quantity 引用的指标 {linked!r} 不在本方案中",
+            ))
 
     keys: set[tuple] = set()
     for i, task in enumerate(plan["tasks"], start=1):

@@ -59,6 +59,15 @@ def _target(target: Target) -> dict:
     }
 
 
+def _quantity(indicator: Indicator) -> dict | None:
+    """What a growth indicator's figures measure: another indicator, or a name and unit."""
+    if indicator.quantity_indicator_id:
+        return {"indicator": indicator.quantity_indicator.number}
+    if indicator.quantity_name or indicator.quantity_unit:
+        return {"name": indicator.quantity_name, "unit": indicator.quantity_unit}
+    return None
+
+
 def _indicator(indicator: Indicator) -> dict:
     baseline = None
     if indicator.baseline_year is not None or indicator.baseline_value is not None:
@@ -73,6 +82,7 @@ def _indicator(indicator: Indicator) -> dict:
         "direction": indicator.direction,
         "concept": indicator.concept,
         "baseline": baseline,
+        "quantity": _quantity(indicator),
         "targets": [_target(t) for t in indicator.targets.all()],
         "source": indicator.source,
         "note": indicator.note,
@@ -112,7 +122,11 @@ def plans_export(*, district_code: str | None = None) -> dict:
         Plan.objects.select_related("district", "district__parent")
         .prefetch_related(
             "district__units",
-            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets")),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.select_related("quantity_indicator")
+                .prefetch_related("targets"),
+            ),
             Prefetch(
                 "tasks",
                 queryset=Task.objects.select_related("lead_unit").prefetch_related(

@@ -132,6 +132,7 @@ def _load_indicators(plan: Plan, rows: list[dict], where: str) -> None:
     for position, row in enumerate(rows):
         indicator = existing.pop(row["number"], None) or Indicator(plan=plan, number=row["number"])
         baseline = row.get("baseline") or {}
+        quantity = row.get("quantity") or {}
         _sync(
             indicator,
             position=position,
@@ -144,6 +145,8 @@ def _load_indicators(plan: Plan, rows: list[dict], where: str) -> None:
             concept=row.get("concept", ""),
             baseline_year=baseline.get("year"),
             baseline_value=_decimal(baseline.get("value")),
+            quantity_name=quantity.get("name", ""),
+            quantity_unit=quantity.get("unit", ""),
             source=row.get("source", ""),
             note=row.get("note", ""),
         )
@@ -162,6 +165,10 @@ def _load_indicators(plan: Plan, rows: list[dict], where: str) -> None:
             )
         for target in targets.values():
             target.delete()
+    by_number = {ind.number: ind for ind in plan.indicators.all()}
+    for row in rows:
+        linked = by_number.get((row.get("quantity") or {}).get("indicator"))
+        _sync(by_number[row["number"]], quantity_indicator_id=linked.pk if linked else None)
     for indicator in existing.values():
         if indicator.figures.exists():
             raise PlanLoadError(

@@ -134,3 +134,28 @@ def test_a_corrected_file_updates_in_place(tmp_path):
     task = Task.objects.get(plan__district__code="binhai", number="（1）")
     assert [u.name for u in task.supporting_units.all()] == ["区财政局"]
     assert indicator.history.count() == 1  # the indicator row itself did not change
+
+
+def test_a_sixth_district_loads_without_a_code_change(tmp_path):
+    def new_district(plan):
+        plan.update(district="西青区", district_code="xiqing", title="西青区知识产权方案")
+        plan["indicators"][1]["kind"] = "growth"
+        plan["indicators"][1]["quantity"] = {"indicator": plan["indicators"][0]["number"]}
+        plan["indicators"][2]["kind"] = "growth"
+        plan["indicators"][2]["quantity"] = {"name": "质押融资登记金额", "unit": "亿元"}
+
+    path = write_broken_copy(tmp_path, "wuqing", new_district)
+    load(path)
+    first, second, third = Indicator.objects.filter(plan__district__code="xiqing")[:3]
+    assert second.quantity_indicator == first
+    assert (third.quantity_name, third.quantity_unit) == ("质押融资登记金额", "亿元")
+    assert export("xiqing") == json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_link_to_an_indicator_of_another_plan_is_refused(tmp_path):
+    path = write_broken_copy(
+        tmp_path, "wuqing",
+        lambda p: p["indicators"][6].update(quantity={"indicator": "T99"}),
+    )
+    with pytest.raises(CommandError, match="T99"):
+        load(path)

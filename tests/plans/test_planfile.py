@@ -53,7 +53,18 @@ def test_it_accepts_a_valid_file():
     (lambda p: p["tasks"][0].update(supporting_units=["区市场监管局"]), "既是牵头单位又是配合单位"),
     (lambda p: p["units"].append({"name": "市场监管局", "aliases": []}), "单位名称 '市场监管局' 重复"),
     (lambda p: p.update(period=[2024, 2022]), "规划期"),
-    (lambda p: p.update(district_code="nowhere"), "区代码无效"),
+    (lambda p: p.update(district_code="no where"), "区代码无效"),
+    (lambda p: p.update(district_code="滨海"), "区代码无效"),
+    (lambda p: p.update(parent_district_code="binhai"), "上级区代码不能是本区自身"),
+    (lambda p: p.update(parent_district_code="bad code"), "上级区代码无效"),
+    (lambda p: p["indicators"][0].update(quantity={"name": "金额", "unit": "亿元"}),
+     "只有增长率指标"),
+    (lambda p: p["indicators"][0].update(kind="growth", quantity={"name": "金额"}),
+     "quantity 应写明基础量的 name 和 unit"),
+    (lambda p: p["indicators"][0].update(kind="growth", quantity={"indicator": "9"}),
+     "quantity 引用的指标 '9' 不在本方案中"),
+    (lambda p: p["indicators"][0].update(kind="growth", quantity={"indicator": "1"}),
+     "quantity 不能引用指标自身"),
     (lambda p: p.update(issue_date="2022-13-01"), "印发日期"),
     (lambda p: p.update(extra=1), "未知字段"),
 ])
@@ -65,3 +76,18 @@ def test_it_names_the_entry_at_fault(change, message):
 
 def test_it_rejects_a_file_without_plans():
     assert "顶层应为" in str(check_plan_data({"plan": []}, "x.json")[0])
+
+
+def test_it_accepts_any_district_code_and_a_growth_quantity():
+    data = copy.deepcopy(VALID)
+    plan = data["plans"][0]
+    plan.update(district_code="xiqing-2", parent_district_code="tianjin")
+    plan["indicators"].append({
+        **plan["indicators"][0], "number": "2", "kind": "growth", "unit": "%",
+        "quantity": {"indicator": "1"},
+    })
+    plan["indicators"].append({
+        **plan["indicators"][0], "number": "3", "kind": "growth", "unit": "%",
+        "quantity": {"name": "质押融资登记金额", "unit": "亿元"},
+    })
+    assert check_plan_data(data, "x.json") == []
