@@ -20,6 +20,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "number", "note"]
     list_select_related = ["plan__district"]
     inlines = [TargetInline]
+    autocomplete_fields = ["quantity_indicator"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("targets")
