@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 admin.site.site_header = "知识产权规划指标监测平台 · 系统管理"
 admin.site.site_title = "ipops 系统管理"
@@ -7,7 +9,9 @@ admin.site.index_title = "系统管理"
 
 urlpatterns = [
     path("", include("plans.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.auth_urls")),
+    path("accounts/", include("accounts.urls")),
+    # The language switch works before logging in too (it is on the login page).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

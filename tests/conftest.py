@@ -18,3 +18,67 @@ def reader(client):
     user = get_user_model().objects.create_user("reader", password="x-9-long-password")
     client.force_login(user)
     return client
+
+
+# Portal users with roles (tests/users.py); every password is tests.users.PASSWORD.
+
+@pytest.fixture
+def admin_user_portal(db):
+    from tests.users import make_user
+
+    return make_user("admin_portal", "admin", superuser=True)
+
+
+@pytest.fixture
+def coordinator_binhai(db):
+    from tests.users import make_user
+
+    return make_user("coord_binhai", "coordinator", "binhai")
+
+
+@pytest.fixture
+def reporter_binhai(db):
+    from tests.users import make_user
+
+    return make_user("reporter_binhai", "reporter", "binhai", "区市场监管局（知识产权局）")
+
+
+@pytest.fixture
+def leader_all(db):
+    from tests.users import make_user
+
+    return make_user("leader_all", "leader", all_districts=True)
+
+
+@pytest.fixture
+def leader_binhai(db):
+    from tests.users import make_user
+
+    return make_user("leader_binhai", "leader", districts=["binhai"])
+
+
+@pytest.fixture
+def reporter_wuqing(db):
+    from tests.users import make_user
+
+    return make_user("reporter_wuqing", "reporter", "wuqing", "区知识产权强区工作领导小组")
+
+
+@pytest.fixture
+def coordinator_wuqing(db):
+    from tests.users import make_user
+
+    return make_user("coord_wuqing", "coordinator", "wuqing")
+
+
+@pytest.fixture
+def client_for(db):
+    """``client_for(user)``: a new test client logged in as ``user``."""
+    from django.test import Client
+
+    def logged_in(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return logged_in

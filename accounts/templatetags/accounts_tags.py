@@ -1,0 +1,41 @@
+from django import template
+from django.urls import reverse
+
+from accounts.choices import Role
+from accounts.selectors import user_district, user_role
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def people_page_url(context) -> str:
+    """Where the "人员与单位" menu item leads: every person for admins, the district's people
+    for coordinators, nowhere ("") for everyone else."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    role = user_role(user)
+    if role == Role.ADMIN:
+        return reverse("accounts:people")
+    if role == Role.COORDINATOR:
+        district = user_district(user)
+        return reverse("accounts:district_people", args=[district.code]) if district else ""
+    return ""
+
+
+@register.filter
+def minutes(delta) -> int:
+    """A timedelta in whole minutes, rounded up (15 for 0:15:00, 1 for 0:00:20)."""
+    if not delta:
+        return 0
+    return -(-int(delta.total_seconds()) // 60)
+
+
+@register.filter
+def role_label(person) -> str:
+    """A user's role as shown in lists (superusers count as admins), or ""."""
+    if person.is_superuser:
+        return Role.ADMIN.label
+    try:
+        return person.profile.get_role_display()
+    except AttributeError:
+        return ""

@@ -1,0 +1,132 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import selectors
+from accounts.access import district_or_403, require_perm
+from accounts.choices import DISTRICT_ROLES, Role
+from accounts.filtersets import PersonFilterSet
+from accounts.forms import PersonForm, UnitForm
+from accounts.models import Profile
+from accounts.services import person_save
+from plans.models import Unit
+
+MANAGE = "accounts.manage_district"
+ADMINISTER = "accounts.administer"
+
+
+@require_GET
+def my_account(request):
+    user = request.user
+    profile = (
+        Profile.objects.select_related("district", "unit").filter(user=user).first()
+    )
+    return render(request, "accounts/my_account.html", {
+        "profile": profile,
+        "role": selectors.user_role(user),
+        "visible_districts": selectors.visible_districts(user),
+    })
+
+
+@require_GET
+def people_list(request):
+    require_perm(request, ADMINISTER)
+    filterset = PersonFilterSet(request.GET, queryset=selectors.people())
+    return render(request, "accounts/people_list.html", {
+        "filter": filterset,
+        "people": filterset.qs,
+    })
+
+
+@require_GET
+def district_people(request, code):
+    district = district_or_403(request, code, MANAGE)
+    return render(request, "accounts/district_people.html", {
+        "district": district,
+        "units": selectors.district_units(district),
+        "people": selectors.district_people(district),
+    })
+
+
+def _people_url(district) -> str:
+    if district is None:
+        return reverse("accounts:people")
+    return reverse("accounts:district_people", args=[district.code])
+
+
+def _unit_form(request, code, pk=None):
+    district = district_or_403(request, code, MANAGE)
+    unit = get_object_or_404(Unit, pk=pk, district=district) if pk else None
+    form = UnitForm(request.POST or None, instance=unit, district=district)
+    if request.method == "POST" and form.is_valid():
+        unit = form.save()
+        messages.success(request, _("已保存单位“%(name)s”。") % {"name": unit.name})
+        return redirect(_people_url(district))
+    return render(request, "accounts/unit_form.html", {
+        "district": district, "unit": unit, "form": form,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def unit_create(request, code):
+    return _unit_form(request, code)
+
+
+@require_http_methods(["GET", "POST"])
+def unit_update(request, code, pk):
+    return _unit_form(request, code, pk)
+
+
+def _person_role(person) -> Role | None:
+    """A person's role, whether or not the account is active (unlike ``user_role``)."""
+    if person.is_superuser:
+        return Role.ADMIN
+    try:
+        return Role(person.profile.role)
+    except Profile.DoesNotExist:
+        return None
+
+
+def _person_form(request, person, code=None):
+    """Add or edit a person. With a district code, only that district's coordinators and
+    reporters; without one, anyone (admins only)."""
+    district = district_or_403(request, code, MANAGE) if code else None
+    if district is None:
+        require_perm(request, ADMINISTER)
+    if person.pk:
+        if _person_role(person) in DISTRICT_ROLES:
+            person_district = person.profile.district
+            require_perm(request, MANAGE, person_district)
+            if district is not None and person_district != district:
+                raise Http404
+        else:
+            require_perm(request, ADMINISTER)
+            if district is not None:
+                raise Http404
+
+    form = PersonForm(request.POST or None, instance=person, editor=request.user,
+                      district=district)
+    if request.method == "POST" and form.is_valid():
+        person = person_save(**form.person_data())
+        messages.success(request, _("已保存“%(name)s”的账号。") % {
+            "name": person.get_full_name() or person.get_username()
+        })
+        return redirect(_people_url(district))
+    return render(request, "accounts/person_form.html", {
+        "district": district, "person": person, "form": form,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request, code=None):
+    return _person_form(request, get_user_model()(), code)
+
+
+@require_http_methods(["GET", "POST"])
+def person_update(request, pk, code=None):
+    users = get_user_model().objects.select_related("profile__district")
+    return _person_form(request, get_object_or_404(users, pk=pk), code)

@@ -1,0 +1,52 @@
+"""Who a user is and which districts they see (accounts/selectors.py)."""
+
+import pytest
+
+from accounts.choices import Role
+from accounts.selectors import user_district, user_role, user_unit, visible_districts
+from tests.users import make_user
+
+pytestmark = pytest.mark.django_db
+
+ALL = ["baoshui", "binhai", "chaoyang", "hongqiao", "wuqing"]
+
+
+def codes(user):
+    return sorted(visible_districts(user).values_list("code", flat=True))
+
+
+def test_it_shows_every_district_to_admins_and_all_district_leaders():
+    assert codes(make_user("a", "admin")) == ALL
+    assert codes(make_user("root", None, superuser=True)) == ALL
+    assert codes(make_user("l", "leader", all_districts=True)) == ALL
+
+
+def test_it_shows_a_leader_only_the_granted_districts():
+    assert codes(make_user("l", "leader", districts=["binhai", "wuqing"])) == ["binhai", "wuqing"]
+
+
+def test_it_shows_coordinators_and_reporters_their_own_district():
+    assert codes(make_user("c", "coordinator", "wuqing")) == ["wuqing"]
+    assert codes(make_user("r", "reporter", "binhai")) == ["binhai"]
+
+
+def test_it_shows_nothing_to_users_without_a_role_or_inactive():
+    assert codes(make_user("nobody", None)) == []
+    user = make_user("gone", "leader", all_districts=True)
+    user.is_active = False
+    assert codes(user) == []
+
+
+def test_it_names_the_role_district_and_unit():
+    reporter = make_user("r", "reporter", "binhai", "区科技局")
+    assert user_role(reporter) == Role.REPORTER
+    assert user_district(reporter).code == "binhai"
+    assert user_unit(reporter).name == "区科技局"
+    coordinator = make_user("c", "coordinator", "binhai")
+    assert (user_role(coordinator), user_district(coordinator).code, user_unit(coordinator)) == (
+        Role.COORDINATOR, "binhai", None)
+    leader = make_user("l", "leader", districts=["binhai"])
+    assert (user_role(leader), user_district(leader), user_unit(leader)) == (
+        Role.LEADER, None, None)
+    assert user_role(make_user("nobody", None)) is None
+    assert user_role(make_user("boss", "reporter", "binhai", superuser=True)) == Role.ADMIN

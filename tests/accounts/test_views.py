@@ -1,0 +1,463 @@
+"""The account pages: logging in, lockout, password change, and managing people and units."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import Role
+from plans.models import District, Unit
+from tests.users import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+LOGIN = reverse("login")
+NEW_PASSWORD = "Amber-lantern-4417"
+
+
+def people_url(code="binhai"):
+    return reverse("accounts:district_people", args=[code])
+
+
+def log_in(client, username, password=PASSWORD):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+def is_logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+# Logging in and out.
+
+def test_it_shows_the_login_page_in_chinese(client):
+    response = client.get(LOGIN)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert '<html lang="zh-hans">' in content
+    for text in ("登录", "用户名", "密码"):
+        assert text in content
+
+
+@pytest.mark.parametrize("url", [
+    "/", "/accounts/me/", "/accounts/people/", "/accounts/people/new/",
+    "/accounts/districts/binhai/people/", "/accounts/districts/binhai/people/new/",
+    "/accounts/districts/binhai/units/new/", "/accounts/password_change/",
+])
+def test_it_sends_a_logged_out_visitor_to_the_login_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next={url}"
+
+
+def test_it_lets_a_logged_out_visitor_switch_the_language(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    assert client.get(LOGIN).wsgi_request.LANGUAGE_CODE == "en"
+
+
+def test_it_logs_in_and_follows_next(client, reporter_binhai):
+    response = client.post(LOGIN, {"username": "reporter_binhai", "password": PASSWORD,
+                                   "next": "/accounts/me/"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/me/"
+    assert is_logged_in(client)
+
+
+def test_it_refuses_a_wrong_password_in_chinese(client, reporter_binhai):
+    response = log_in(client, "reporter_binhai", "wrong-password")
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+    assert not is_logged_in(client)
+
+
+def test_it_logs_out_by_post_only(client, reporter_binhai):
+    client.force_login(reporter_binhai)
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    assert not is_logged_in(client)
+
+
+def test_it_changes_the_password(client, reporter_binhai):
+    client.force_login(reporter_binhai)
+    response = client.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
+    })
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_change_done")
+    assert "密码已修改" in client.get(response["Location"]).content.decode()
+    reporter_binhai.refresh_from_db()
+    assert reporter_binhai.check_password(NEW_PASSWORD)
+
+
+def test_it_refuses_a_weak_new_password_beside_the_field(client, reporter_binhai):
+    client.force_login(reporter_binhai)
+    response = client.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678",
+    })
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_password2"]
+    reporter_binhai.refresh_from_db()
+    assert reporter_binhai.check_password(PASSWORD)
+
+
+# Lockout after repeated failures.
+
+def test_it_locks_out_after_five_failures_and_lets_in_after_the_cool_off(client,
+                                                                        reporter_binhai):
+    for _ in range(4):
+        assert log_in(client, "reporter_binhai", "wrong-password").status_code == 200
+    response = log_in(client, "reporter_binhai", "wrong-password")
+    assert response.status_code == 429
+    content = response.content.decode()
+    assert "登录已暂时锁定" in content and "请 15 分钟后再试" in content
+
+    response = log_in(client, "reporter_binhai")  # the right password, during the cool-off
+    assert response.status_code == 429
+    assert not is_logged_in(client)
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    response = log_in(client, "reporter_binhai")
+    assert response.status_code == 302
+    assert is_logged_in(client)
+    assert not AccessAttempt.objects.exists()  # a success resets the count
+
+
+def test_it_locks_one_user_name_not_every_user(client, reporter_binhai, coordinator_binhai):
+    for _ in range(5):
+        log_in(client, "reporter_binhai", "wrong-password")
+    assert log_in(client, "coord_binhai").status_code == 302
+
+
+# My account.
+
+def test_it_shows_my_role_district_and_unit(client_for, reporter_binhai):
+    content = client_for(reporter_binhai).get(reverse("accounts:my_account")).content.decode()
+    for text in ("填报员", "滨海新区", "区市场监管局（知识产权局）", reverse("password_change")):
+        assert text in content
+
+
+def test_it_shows_an_account_with_no_role(reader):
+    response = reader.get(reverse("accounts:my_account"))
+    assert response.status_code == 200
+    assert "尚未分配角色" in response.content.decode()
+
+
+def test_it_shows_the_people_menu_to_coordinators_and_admins_only(
+        client_for, coordinator_binhai, reporter_binhai, admin_user_portal):
+    home = reverse("plans:home")
+    assert people_url() in client_for(coordinator_binhai).get(home).content.decode()
+    assert "人员与单位" not in client_for(reporter_binhai).get(home).content.decode()
+    admin_page = client_for(admin_user_portal).get(home).content.decode()
+    assert reverse("accounts:people") in admin_page
+    assert "我的账号" in admin_page
+
+
+# The district's people page.
+
+def test_it_shows_only_the_districts_people(client_for, coordinator_binhai, reporter_binhai,
+                                            reporter_wuqing, coordinator_wuqing):
+    response = client_for(coordinator_binhai).get(people_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "reporter_binhai" in content and "coord_binhai" in content
+    assert "reporter_wuqing" not in content and "coord_wuqing" not in content
+    assert [p.username for p in response.context["people"]] == ["coord_binhai",
+                                                                "reporter_binhai"]
+    unit = next(u for u in response.context["units"] if u.name == "区市场监管局（知识产权局）")
+    assert unit.lead_count == 64
+    assert [p.user.username for p in unit.reporters] == ["reporter_binhai"]
+
+
+def test_it_refuses_another_districts_people_page(client_for, coordinator_binhai):
+    client = client_for(coordinator_binhai)
+    assert client.get(people_url("wuqing")).status_code == 403
+    assert client.get(reverse("accounts:people")).status_code == 403
+    assert client.get(reverse("accounts:person_create")).status_code == 403
+
+
+def test_it_refuses_the_people_pages_to_reporters_and_leaders(client_for, reporter_binhai,
+                                                              leader_binhai):
+    for user in (reporter_binhai, leader_binhai):
+        client = client_for(user)
+        for url in (people_url(), reverse("accounts:people"),
+                    reverse("accounts:person_create", args=["binhai"]),
+                    reverse("accounts:unit_create", args=["binhai"])):
+            response = client.get(url)
+            assert response.status_code == 403, (user, url)
+        assert "无权访问" in response.content.decode()
+
+
+def test_its_query_count_does_not_grow_with_people(client_for, coordinator_binhai,
+                                                    django_assert_num_queries):
+    client = client_for(coordinator_binhai)
+    units = list(Unit.objects.filter(district__code="binhai"))
+
+    def add_reporters(start, count):
+        for n in range(start, start + count):
+            make_user(f"r{n}", Role.REPORTER, "binhai", units[n % len(units)].name)
+
+    add_reporters(0, 3)
+    with CaptureQueriesContext(connection) as with_three:
+        assert client.get(people_url()).status_code == 200
+    add_reporters(3, 27)
+    with django_assert_num_queries(len(with_three)):
+        response = client.get(people_url())
+    assert len(response.context["people"]) == 31
+
+
+# Adding and editing people.
+
+def person_data(**changes):
+    """A person form as posted: a new reporter of 区科技局 unless ``changes`` say otherwise
+    (a None value leaves the field out, as a browser does for an unticked box)."""
+    data = {
+        "username": "new_reporter", "first_name": "王小明", "email": "", "is_active": "on",
+        "role": "reporter", "unit": binhai_unit(), "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+    }
+    data.update(changes)
+    if isinstance(data["unit"], Unit):
+        data["unit"] = data["unit"].pk
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def binhai_unit(name="区科技局"):
+    return Unit.objects.get(district__code="binhai", name=name)
+
+
+def test_a_coordinator_adds_a_reporter_who_can_log_in(client_for, coordinator_binhai):
+    client = client_for(coordinator_binhai)
+    url = reverse("accounts:person_create", args=["binhai"])
+    response = client.post(url, person_data())
+    assert response.status_code == 302 and response["Location"] == people_url()
+    user = User.objects.select_related("profile").get(username="new_reporter")
+    assert (user.profile.role, user.profile.district.code, user.profile.unit.name) == (
+        "reporter", "binhai", "区科技局")
+    assert not user.is_staff and not user.is_superuser
+
+    new_client = Client()
+    assert log_in(new_client, "new_reporter", NEW_PASSWORD).status_code == 302
+    assert new_client.get(reverse("plans:home")).status_code == 200
+
+
+def test_it_refuses_another_districts_unit_beside_the_field(client_for, coordinator_binhai):
+    wuqing_unit = Unit.objects.filter(district__code="wuqing").first()
+    response = client_for(coordinator_binhai).post(
+        reverse("accounts:person_create", args=["binhai"]), person_data(unit=wuqing_unit))
+    assert response.status_code == 200
+    assert response.context["form"].errors["unit"] == ["请选择滨海新区的单位。"]
+    assert "请选择滨海新区的单位。" in response.content.decode()
+    assert not User.objects.filter(username="new_reporter").exists()
+
+
+@pytest.mark.parametrize("role", ["admin", "leader"])
+def test_a_coordinator_cannot_make_admins_or_leaders(client_for, coordinator_binhai, role):
+    response = client_for(coordinator_binhai).post(
+        reverse("accounts:person_create", args=["binhai"]),
+        person_data(role=role))
+    assert response.status_code == 200
+    assert "role" in response.context["form"].errors
+    assert not User.objects.filter(username="new_reporter").exists()
+
+
+def test_it_needs_a_unit_for_a_reporter(client_for, coordinator_binhai):
+    response = client_for(coordinator_binhai).post(
+        reverse("accounts:person_create", args=["binhai"]), person_data(unit=""))
+    assert response.context["form"].errors["unit"] == ["填报员必须指定所属单位。"]
+
+
+def test_it_checks_the_initial_password(client_for, coordinator_binhai):
+    client = client_for(coordinator_binhai)
+    url = reverse("accounts:person_create", args=["binhai"])
+    response = client.post(url, person_data(password1="12345678",
+                                            password2="12345678"))
+    assert response.context["form"].errors["password1"]
+    response = client.post(url, person_data(password2="Another-one-5521"))
+    assert response.context["form"].errors["password2"] == ["两次输入的密码不一致。"]
+    assert not User.objects.filter(username="new_reporter").exists()
+
+
+def test_a_coordinator_edits_and_deactivates_a_reporter(client_for, coordinator_binhai,
+                                                        reporter_binhai):
+    client = client_for(coordinator_binhai)
+    url = reverse("accounts:person_update", args=["binhai", reporter_binhai.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, person_data(username="reporter_binhai",
+                                            is_active=None, password1="", password2=""))
+    assert response.status_code == 302
+    reporter_binhai.refresh_from_db()
+    assert not reporter_binhai.is_active
+    assert reporter_binhai.profile.unit.name == "区科技局"
+    assert reporter_binhai.check_password(PASSWORD)  # a blank password keeps the old one
+    assert log_in(Client(), "reporter_binhai").status_code == 200  # refused
+
+
+def test_a_coordinator_sets_a_new_password(client_for, coordinator_binhai, reporter_binhai):
+    url = reverse("accounts:person_update", args=["binhai", reporter_binhai.pk])
+    client_for(coordinator_binhai).post(url, person_data(
+        username="reporter_binhai"))
+    reporter_binhai.refresh_from_db()
+    assert reporter_binhai.check_password(NEW_PASSWORD)
+
+
+def test_a_coordinator_cannot_edit_another_districts_people(client_for, coordinator_binhai,
+                                                            reporter_wuqing):
+    client = client_for(coordinator_binhai)
+    wuqing_unit = reporter_wuqing.profile.unit
+    for url in (reverse("accounts:person_update", args=["wuqing", reporter_wuqing.pk]),
+                reverse("accounts:person_update", args=["binhai", reporter_wuqing.pk]),
+                reverse("accounts:person_update", args=[reporter_wuqing.pk])):
+        assert client.get(url).status_code == 403, url
+        data = person_data(unit=wuqing_unit, username="reporter_wuqing", is_active=None)
+        assert client.post(url, data).status_code == 403, url
+    reporter_wuqing.refresh_from_db()
+    assert reporter_wuqing.is_active
+
+
+def test_a_coordinator_cannot_edit_admins_or_leaders(client_for, coordinator_binhai,
+                                                     admin_user_portal, leader_binhai):
+    client = client_for(coordinator_binhai)
+    for person in (admin_user_portal, leader_binhai):
+        assert client.get(reverse("accounts:person_update", args=[person.pk])).status_code == 403
+        url = reverse("accounts:person_update", args=["binhai", person.pk])
+        assert client.get(url).status_code == 403
+
+
+def test_it_keeps_a_coordinator_from_deactivating_themselves(client_for, coordinator_binhai):
+    url = reverse("accounts:person_update", args=["binhai", coordinator_binhai.pk])
+    response = client_for(coordinator_binhai).post(url, person_data(
+        username="coord_binhai", role="coordinator", is_active=None,
+        password1="", password2=""))
+    assert response.context["form"].errors["is_active"] == ["不能停用自己的账号。"]
+
+
+# Units.
+
+def test_a_coordinator_adds_and_renames_a_unit(client_for, coordinator_binhai):
+    client = client_for(coordinator_binhai)
+    response = client.post(reverse("accounts:unit_create", args=["binhai"]),
+                           {"name": "区档案馆", "position": "40"})
+    assert response.status_code == 302
+    unit = Unit.objects.get(district__code="binhai", name="区档案馆")
+    response = client.post(reverse("accounts:unit_update", args=["binhai", unit.pk]),
+                           {"name": "区档案局", "position": "41"})
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert (unit.name, unit.position) == ("区档案局", 41)
+
+
+def test_it_refuses_a_duplicate_unit_name_in_chinese(client_for, coordinator_binhai):
+    before = Unit.objects.count()
+    response = client_for(coordinator_binhai).post(
+        reverse("accounts:unit_create", args=["binhai"]), {"name": "区科技局", "position": "0"})
+    assert response.status_code == 200
+    message = "滨海新区已有名为“区科技局”的单位。"
+    assert response.context["form"].errors["name"] == [message]
+    assert message in response.content.decode()
+    assert Unit.objects.count() == before
+
+
+def test_it_allows_the_same_unit_name_in_another_district(client_for, coordinator_wuqing):
+    response = client_for(coordinator_wuqing).post(
+        reverse("accounts:unit_create", args=["wuqing"]), {"name": "区科技局", "position": "0"})
+    assert response.status_code == 302
+
+
+def test_it_refuses_another_districts_unit_pages(client_for, coordinator_binhai):
+    client = client_for(coordinator_binhai)
+    unit = Unit.objects.filter(district__code="wuqing").first()
+    assert client.get(reverse("accounts:unit_update", args=["wuqing", unit.pk])).status_code == 403
+    assert client.get(reverse("accounts:unit_update", args=["binhai", unit.pk])).status_code == 404
+    response = client.post(reverse("accounts:unit_create", args=["wuqing"]),
+                           {"name": "新单位", "position": "0"})
+    assert response.status_code == 403
+    assert not Unit.objects.filter(name="新单位").exists()
+
+
+# Admins.
+
+def test_an_admin_lists_everyone_and_filters(client_for, admin_user_portal, coordinator_binhai,
+                                              reporter_wuqing, leader_binhai, reader):
+    client = client_for(admin_user_portal)
+    url = reverse("accounts:people")
+    names = [u.username for u in client.get(url).context["people"]]
+    assert {"admin_portal", "coord_binhai", "reporter_wuqing", "leader_binhai",
+            "reader"} <= set(names)
+    assert [u.username for u in client.get(url, {"role": "reporter"}).context["people"]] == [
+        "reporter_wuqing"]
+    by_district = client.get(url, {"district": District.objects.get(code="binhai").pk})
+    assert [u.username for u in by_district.context["people"]] == ["coord_binhai",
+                                                                   "leader_binhai"]
+    assert [u.username for u in client.get(url, {"role": "admin"}).context["people"]] == [
+        "admin_portal"]
+
+
+def test_the_list_of_everyone_has_a_constant_query_count(client_for, admin_user_portal,
+                                                          django_assert_num_queries):
+    client = client_for(admin_user_portal)
+    make_user("l0", Role.LEADER, districts=["binhai"])
+    make_user("r0", Role.REPORTER, "wuqing")
+    with CaptureQueriesContext(connection) as with_few:
+        assert client.get(reverse("accounts:people")).status_code == 200
+    for n in range(1, 11):
+        make_user(f"l{n}", Role.LEADER, districts=["binhai", "wuqing"])
+        make_user(f"r{n}", Role.REPORTER, "wuqing")
+        make_user(f"c{n}", Role.COORDINATOR, "binhai")
+    with django_assert_num_queries(len(with_few)):
+        assert client.get(reverse("accounts:people")).status_code == 200
+
+
+def test_an_admin_adds_a_leader_with_granted_districts(client_for, admin_user_portal):
+    client = client_for(admin_user_portal)
+    binhai, wuqing = District.objects.filter(code__in=["binhai", "wuqing"]).order_by("code")
+    data = person_data(username="leader_new", role="leader", unit="")
+    response = client.post(reverse("accounts:person_create"), data)
+    assert "districts" in response.context["form"].errors  # a leader needs districts
+
+    data["districts"] = [binhai.pk, wuqing.pk]
+    response = client.post(reverse("accounts:person_create"), data)
+    assert response.status_code == 302
+    leader = User.objects.get(username="leader_new")
+    assert leader.has_perm("plans.view_district", wuqing)
+    assert not leader.has_perm("plans.view_district", District.objects.get(code="chaoyang"))
+
+
+def test_an_admin_adds_an_admin_who_opens_the_django_admin(client_for, admin_user_portal):
+    data = person_data(username="admin_new", role="admin", unit="")
+    response = client_for(admin_user_portal).post(reverse("accounts:person_create"), data)
+    assert response.status_code == 302
+    new_admin = User.objects.get(username="admin_new")
+    assert new_admin.is_staff and new_admin.is_superuser
+    assert client_for(new_admin).get(reverse("admin:index")).status_code == 200
+
+
+def test_an_admin_checks_unit_against_district(client_for, admin_user_portal):
+    wuqing_unit = Unit.objects.filter(district__code="wuqing").first()
+    data = person_data(unit=wuqing_unit, district=District.objects.get(code="binhai").pk)
+    response = client_for(admin_user_portal).post(reverse("accounts:person_create"), data)
+    assert response.context["form"].errors["unit"] == ["所选单位不属于所属区域。"]
+
+
+def test_an_admin_manages_any_districts_people(client_for, admin_user_portal, reporter_wuqing):
+    client = client_for(admin_user_portal)
+    assert client.get(people_url("wuqing")).status_code == 200
+    url = reverse("accounts:person_update", args=[reporter_wuqing.pk])
+    assert client.get(url).status_code == 200
+    url = reverse("accounts:person_update", args=["binhai", reporter_wuqing.pk])
+    assert client.get(url).status_code == 404  # not a person of 滨海新区
+
+
+def test_the_django_admin_shows_roles(admin_client, coordinator_binhai):
+    response = admin_client.get(reverse("admin:auth_user_changelist"),
+                                {"profile__role": "coordinator"})
+    assert response.status_code == 200
+    assert "coord_binhai" in response.content.decode()
+    response = admin_client.get(reverse("admin:auth_user_change", args=[coordinator_binhai.pk]))
+    assert "区管理员" in response.content.decode()
