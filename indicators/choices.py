@@ -31,18 +31,6 @@ class Comparator(models.TextChoices):
     TEXT = "", _("文字状态")
 
 
-class ReviewStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("已提交")
-    APPROVED = "approved", _("已审核")
-    RETURNED = "returned", _("已退回")
-
-    @property
-    def color(self) -> str:
-        return {"draft": "secondary", "submitted": "info", "approved": "success",
-                "returned": "danger"}[self.value]
-
-
 class Concept(models.TextChoices):
     """Measures shared by several plans, so districts can be compared (fixtures/FORMAT.md)."""
 

@@ -5,7 +5,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indicators.choices import Attribute, Comparator, Concept, Direction, ReviewStatus, Kind
+from indicators.choices import Attribute, Comparator, Concept, Direction, Kind
+from reporting.choices import ReviewStatus
+from reporting.models import ReportedEntry
 
 VALUE = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
 
@@ -36,7 +38,7 @@ class Indicator(models.Model):
     )
     quantity_unit = models.CharField(_("基础量单位"), max_length=32, blank=True)
     quantity_indicator = models.ForeignKey(
-        "self", verbose_name=_("基础量指标"), null=True, blank=True, on_delete=models.PROTECT,
+        "self", verbose_name=_("基础量指标"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="growth_indicators",
         help_text=_("增长率指标：使用同一方案中另一指标的实际值和基础值"),
     )
@@ -121,37 +123,6 @@ def _num(value) -> str:
     return format(value.normalize(), "f")
 
 
-class ReportedEntry(models.Model):
-    """What every reported entry (a figure, a task's progress) keeps: review state, who, when.
-
-    An entry goes draft → submitted → approved, or back to the reporter with a reason.
-    """
-
-    review_status = models.CharField(
-        _("审核状态"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
-    )
-    return_reason = models.TextField(_("退回原因"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-
 class Figure(ReportedEntry):
     """An actual value reported for an indicator and year."""
 
@@ -179,3 +150,8 @@ class Figure(ReportedEntry):
 
     def __str__(self):
         return f"{self.indicator} {self.year}"
+
+    @property
+    def has_content(self) -> bool:
+        return self.value is not None or self.done is not None
+from indicators.uploads import FigureUpload  # noqa: E402,F401

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from indicators.choices import ReviewStatus
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import FigureSpec, IndicatorSpec, Progress, TargetSpec, compute
+from reporting.choices import ReviewStatus
 
 
 def progress_band() -> Decimal:
@@ -101,3 +101,17 @@ def indicators_progress(*, year: int, district=None, plan=None, indicators=None)
         own = figures[source.pk if source else indicator.pk]
         rows.append(IndicatorProgress(indicator, compute(spec, own, year, band)))
     return rows
+
+
+def indicator_preview(*, indicator: Indicator, year: int, value=None, done=None) -> Progress:
+    """The progress ``indicator`` would have for ``year`` if this value were approved (3 queries)."""
+    source = indicator.quantity_indicator or indicator
+    targets = list(indicator.targets.order_by("year"))
+    figures = [
+        figure_spec(f) for f in Figure.objects.filter(
+            indicator=source, review_status=ReviewStatus.APPROVED, year__lte=year
+        ).exclude(year=year)
+    ]
+    figures.append(FigureSpec(year, value, done, ReviewStatus.APPROVED))
+    spec = indicator_spec(indicator, targets, indicator.quantity_indicator)
+    return compute(spec, figures, year, progress_band())

@@ -6,6 +6,7 @@ beside manage.py; production uses PostgreSQL, e.g. postgres://user@host:5432/ipo
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "plans",
     "indicators",
     "tasks",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +90,11 @@ DATABASES = {
         conn_max_age=int(os.getenv("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["ENGINE"] = "ipops.sqlite"  # SQLite's real parameter limit
+    # Writers take the lock when a transaction starts, so that a version check and the save
+    # that follows it cannot interleave with another writer (optimistic locking).
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -142,3 +149,16 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # Where the plan files live; `load_plans` reads every *.json here.
 PLAN_FILES_DIR = BASE_DIR / "fixtures"
+
+# The progress rules' band (三色预警): an indicator below its expected value (序时进度) is 预警
+# while within this share of it, 滞后 beyond. 0.15 by default; some cities use other bands.
+PROGRESS_BAND = Decimal(os.getenv("PROGRESS_BAND", "0.15"))
+
+# Entry checks: a figure that moves more than this share from last year's approved value needs
+# a note before it can be saved (like DHIS2's min-max checks).
+ENTRY_MOVE_WARNING = Decimal(os.getenv("ENTRY_MOVE_WARNING", "0.5"))
+# Evidence files: what may be uploaded, and how large.
+EVIDENCE_MAX_BYTES = int(os.getenv("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "doc", "xls"]
+# Excel uploads of the fill-in workbook.
+UPLOAD_MAX_BYTES = int(os.getenv("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))

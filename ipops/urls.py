@@ -9,6 +9,10 @@ admin.site.index_title = "系统管理"
 
 urlpatterns = [
     path("", include("plans.urls")),
+    path("", include("indicators.urls")),
+    path("", include("tasks.urls")),
+    path("", include("reporting.urls")),
+    path("", include("reporting.round_urls")),
     path("accounts/", include("accounts.auth_urls")),
     path("accounts/", include("accounts.urls")),
     # The language switch works before logging in too (it is on the login page).

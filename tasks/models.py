@@ -1,11 +1,12 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indicators.choices import ReviewStatus
-from indicators.models import ReportedEntry
+from reporting.choices import ReviewStatus
+from reporting.models import ReportedEntry
 from tasks.choices import ProgressStatus, Quarter
 
 
@@ -127,3 +128,36 @@ class TaskProgress(ReportedEntry):
 
     def __str__(self):
         return f"{self.task} {self.year}"
+
+
+class TaskContribution(models.Model):
+    """What a supporting unit did for a task in a year (配合情况), written by its own reporter."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="contributions"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    unit = models.ForeignKey(
+        "plans.Unit", verbose_name=_("配合单位"), on_delete=models.PROTECT,
+        related_name="task_contributions",
+    )
+    note = models.TextField(_("配合情况"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("配合情况")
+        verbose_name_plural = _("配合情况")
+        ordering = ["task", "year", "unit__position", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "year", "unit"], name="taskcontribution_unique_unit_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} {self.year} {self.unit}"

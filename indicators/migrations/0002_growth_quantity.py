@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='indicator',
             name='quantity_indicator',
-            field=models.ForeignKey(blank=True, help_text='增长率指标：使用同一方案中另一指标的实际值和基础值', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='growth_indicators', to='indicators.indicator', verbose_name='基础量指标'),
+            field=models.ForeignKey(blank=True, help_text='增长率指标：使用同一方案中另一指标的实际值和基础值', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='growth_indicators', to='indicators.indicator', verbose_name='基础量指标'),
         ),
         migrations.AddField(
             model_name='indicator',

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.choices import ReviewStatus
+from reporting.choices import ReviewStatus
 from indicators.models import Figure, Indicator, Target
 from indicators.selectors import indicators_progress
 from plans.models import District, Plan

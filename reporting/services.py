@@ -1,0 +1,224 @@
+"""Writes for reported entries (figures and task progress alike): save, submit, approve, return.
+
+Every write runs in one transaction, keeps history with who and when (django-simple-history,
+in bulk), and runs a constant number of queries however many entries it touches.
+
+Optimistic locking: each entry has a ``version``. A save names the version its user saw (0 for
+an entry that did not exist yet); if the stored version differs, someone else saved first and
+the save is refused with ``EntryConflict``, keeping the other person's value. The rows are read
+with ``select_for_update`` (PostgreSQL locks them; SQLite runs its transactions IMMEDIATE, see
+settings), so the check and the write cannot interleave with another writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Model, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from reporting.choices import ReviewStatus
+from reporting.models import ReportingRound
+
+
+class EntryError(Exception):
+    """Entries that could not be written; ``errors`` maps each entry's key to its message."""
+
+    def __init__(self, errors: dict):
+        super().__init__("; ".join(str(m) for m in errors.values()))
+        self.errors = errors
+
+
+@dataclass
+class EntryInput:
+    """What a user asks to store for one entry, identified by its natural key."""
+
+    key: tuple  # e.g. (indicator_id, year) or (task_id, year, quarter)
+    version: int  # the version the user saw; 0 when the entry did not exist yet
+    values: dict = field(default_factory=dict)
+    reason: str = ""  # why an approved entry is corrected
+
+
+def _conflict_message(entry) -> str:
+    who = entry.updated_by.get_username() if entry.updated_by_id and entry.updated_by else _("他人")
+    when = timezone.localtime(entry.updated_at).strftime("%Y-%m-%d %H:%M") if entry.updated_at else ""
+    return _("此项已被 %(who)s 于 %(when)s 修改，您的修改未保存（对方的数据已保留）。请刷新页面后再改。") % {
+        "who": who, "when": when,
+    }
+
+
+def _key_filter(key_fields: tuple[str, ...], keys: Iterable[tuple]) -> Q:
+    query = Q(pk__in=[])
+    for key in keys:
+        query |= Q(**dict(zip(key_fields, key)))
+    return query
+
+
+def _store_files(entry, values: dict) -> dict:
+    """Save uploaded files through the storage API; the model keeps their stored names."""
+    values = dict(values)
+    for name, value in list(values.items()):
+        if isinstance(value, UploadedFile):
+            getattr(entry, name).save(value.name, value, save=False)
+            values[name] = getattr(entry, name).name
+            values.setdefault("evidence_name", value.name[:255])
+    return values
+
+
+def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: list[EntryInput],
+                 user, is_sample: bool = False) -> list:
+    """Create or change entries, all or nothing. A changed entry goes back to draft.
+
+    Raises ``EntryError`` (nothing written) when an entry was changed by someone else since
+    its user loaded it, or when an approved entry is changed without a reason.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        wanted = [item.key for item in inputs]
+        current = {
+            tuple(getattr(e, f) for f in key_fields): e
+            for e in model.objects.select_for_update(of=("self",))
+            .select_related("updated_by").filter(_key_filter(key_fields, wanted))
+        }
+        errors, changed, created, touched = {}, [], [], set()
+        for item in inputs:
+            entry = current.get(item.key)
+            if entry is None and item.version != 0 or entry is not None and entry.version != item.version:
+                errors[item.key] = _conflict_message(entry) if entry else _(
+                    "此项已被他人删除或更改，请刷新页面后再改。")
+                continue
+            if entry is None:
+                entry = model(**dict(zip(key_fields, item.key)), created_by=user, version=0,
+                              is_sample=is_sample)
+            values = _store_files(entry, item.values)
+            diff = {k: v for k, v in values.items() if getattr(entry, k) != v}
+            if not diff and entry.pk:
+                continue
+            if entry.review_status == ReviewStatus.APPROVED:
+                if not item.reason.strip():
+                    errors[item.key] = _("此项已审核锁定；更正须填写修改原因，并重新提交审核。")
+                    continue
+            for name, value in diff.items():
+                setattr(entry, name, value)
+            touched.update(diff)
+            entry.change_reason = item.reason.strip()
+            entry.review_status = ReviewStatus.DRAFT
+            entry.updated_by, entry.updated_at = user, now
+            entry.version += 1
+            (changed if entry.pk else created).append(entry)
+        if errors:
+            raise EntryError(errors)
+        if changed:
+            fields = sorted(touched | {"change_reason", "review_status", "updated_by",
+                                       "updated_at", "version"})
+            bulk_update_with_history(changed, model, fields, default_user=user,
+                                     default_change_reason=_("修改"))
+        if created:
+            try:
+                with transaction.atomic():
+                    created = bulk_create_with_history(created, model, default_user=user,
+                                                       default_change_reason=_("新建"))
+            except IntegrityError:
+                raise EntryError({e_key(e, key_fields): _(
+                    "此项刚刚已由他人填报，您的数据未保存（对方的数据已保留）。请刷新页面后再改。")
+                    for e in created})
+    return changed + created
+
+
+def e_key(entry, key_fields) -> tuple:
+    return tuple(getattr(entry, f) for f in key_fields)
+
+
+def _transition(entries, *, user, allowed, apply, reason: str) -> int:
+    """Move entries whose status is in ``allowed`` with ``apply``; history records the step."""
+    entries = list(entries)
+    if not entries:
+        return 0
+    model = type(entries[0])
+    with transaction.atomic():
+        locked = list(model.objects.select_for_update(of=("self",))
+                      .filter(pk__in=[e.pk for e in entries], review_status__in=allowed))
+        fields: set[str] = set()
+        for entry in locked:
+            fields.update(apply(entry))
+            entry.updated_at = timezone.now()
+            entry.version += 1
+        if locked:
+            bulk_update_with_history(locked, model, sorted(fields | {"updated_at", "version"}),
+                                     default_user=user, default_change_reason=reason)
+    return len(locked)
+
+
+def _round_deadlines(years) -> dict:
+    return dict(ReportingRound.objects.filter(year__in=set(years)).values_list("year", "deadline"))
+
+
+def entries_submit(*, entries, user) -> int:
+    """Draft and returned entries → submitted; marked late after their round's deadline."""
+    entries = [e for e in entries if e.has_content]
+    deadlines = _round_deadlines(e.year for e in entries)
+    now = timezone.now()
+
+    def apply(entry):
+        entry.review_status = ReviewStatus.SUBMITTED
+        entry.submitted_at = now
+        deadline = deadlines.get(entry.year)
+        entry.submitted_late = bool(deadline and timezone.localdate(now) > deadline)
+        entry.updated_by = user
+        return {"review_status", "submitted_at", "submitted_late", "updated_by"}
+
+    return _transition(entries, user=user, allowed=[ReviewStatus.DRAFT, ReviewStatus.RETURNED],
+                       apply=apply, reason=_("提交审核"))
+
+
+def entries_approve(*, entries, user) -> int:
+    """Submitted entries → approved (locked; they now count in progress)."""
+    now = timezone.now()
+
+    def apply(entry):
+        entry.review_status = ReviewStatus.APPROVED
+        entry.approved_by, entry.approved_at = user, now
+        entry.return_reason = ""
+        return {"review_status", "approved_by", "approved_at", "return_reason"}
+
+    return _transition(entries, user=user, allowed=[ReviewStatus.SUBMITTED], apply=apply,
+                       reason=_("审核通过"))
+
+
+def entries_return(*, entries, user, reason: str) -> int:
+    """Submitted entries → returned to the reporter with a reason."""
+    reason = reason.strip()
+    if not reason:
+        raise EntryError({None: _("退回时须填写退回原因。")})
+
+    def apply(entry):
+        entry.review_status = ReviewStatus.RETURNED
+        entry.return_reason = reason
+        entry.approved_by, entry.approved_at = user, None
+        return {"review_status", "return_reason", "approved_by", "approved_at"}
+
+    return _transition(entries, user=user, allowed=[ReviewStatus.SUBMITTED], apply=apply,
+                       reason=_("退回：%(reason)s") % {"reason": reason[:80]})
+
+
+def entry_flag(*, entry, user, comment: str) -> None:
+    """A coordinator flags an entry for follow-up (核查); it stays listed until cleared."""
+    comment = comment.strip()
+    if not comment:
+        raise EntryError({None: _("请填写核查意见。")})
+    entry.flagged, entry.flag_comment = True, comment
+    entry.flagged_by, entry.flagged_at = user, timezone.now()
+    bulk_update_with_history([entry], type(entry), ["flagged", "flag_comment", "flagged_by",
+                                                    "flagged_at"],
+                             default_user=user, default_change_reason=_("标记核查"))
+
+
+def entry_clear_flag(*, entry, user) -> None:
+    entry.flagged = False
+    bulk_update_with_history([entry], type(entry), ["flagged"], default_user=user,
+                             default_change_reason=_("核查完毕"))

@@ -1,0 +1,83 @@
+import mimetypes
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.access import district_or_403, require_perm
+from reporting.selectors import KINDS, entry_district, entry_for, flagged, queue_figures, queue_progress
+from reporting.services import EntryError, entries_approve, entries_return
+
+
+def _selected(post, key: str, figures, progress) -> tuple[list, list]:
+    """The queue's entries named in the POST as "figure:12" / "taskprogress:5"."""
+    wanted = post.getlist(key) if key == "item" else [post.get(key, "")]
+    ids = {"figure": set(), "taskprogress": set()}
+    for item in wanted:
+        kind, _sep, pk = item.partition(":")
+        if kind in ids and pk.isdigit():
+            ids[kind].add(int(pk))
+    return ([f for f in figures if f.pk in ids["figure"]],
+            [p for p in progress if p.pk in ids["taskprogress"]])
+
+
+def queue(request, code):
+    """The coordinator's queue of the district's submissions: approve or return, per item or in bulk."""
+    district = district_or_403(request, code, "reporting.approve")
+    figures, progress = list(queue_figures(district)), list(queue_progress(district))
+    if request.method == "POST":
+        if request.POST.get("approve_one") or request.POST.get("return_one"):
+            action = "approve" if request.POST.get("approve_one") else "return"
+            key = "approve_one" if action == "approve" else "return_one"
+            reason = request.POST.get(f"reason_{request.POST.get(key)}", "")
+        else:
+            action, key, reason = request.POST.get("bulk"), "item", request.POST.get("bulk_reason", "")
+        chosen_figures, chosen_progress = _selected(request.POST, key, figures, progress)
+        if not chosen_figures and not chosen_progress:
+            messages.error(request, _("请先选择要审核的数据。"))
+        elif action == "approve":
+            n = entries_approve(entries=chosen_figures, user=request.user)
+            n += entries_approve(entries=chosen_progress, user=request.user)
+            messages.success(request, _("已审核通过 %(n)s 项。") % {"n": n})
+        elif action == "return":
+            try:
+                n = entries_return(entries=chosen_figures, user=request.user, reason=reason)
+                n += entries_return(entries=chosen_progress, user=request.user, reason=reason)
+            except EntryError:
+                messages.error(request, _("退回时须填写退回原因，未退回任何数据。"))
+            else:
+                messages.success(request, _("已退回 %(n)s 项。") % {"n": n})
+        return redirect("reporting:queue", code=code)
+    return render(request, "reporting/queue.html", {
+        "district": district, "figures": figures, "progress": progress,
+    })
+
+
+def flags(request, code):
+    """Entries flagged for follow-up (核查), listed until a coordinator clears them."""
+    district = district_or_403(request, code, "plans.view_district")
+    figures, progress = flagged(district)
+    return render(request, "reporting/flags.html", {
+        "district": district, "figures": figures, "progress": progress,
+    })
+
+
+def evidence(request, kind, pk):
+    """An evidence file, served only to users who may see the entry's district."""
+    if kind not in KINDS:
+        raise Http404
+    try:
+        entry = entry_for(kind, pk)
+    except KINDS[kind].DoesNotExist:
+        raise Http404
+    require_perm(request, "plans.view_district", entry_district(kind, entry))
+    if not entry.evidence_file:
+        raise Http404(_("没有佐证材料"))
+    name = entry.evidence_name or entry.evidence_file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(entry.evidence_file.open("rb"), as_attachment=True, filename=name,
+                            content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,395 @@
+"""The entry grid: what it shows, validation next to each field, drafts, submission, approval,
+corrections, conflicts, evidence, rights and query counts."""
+
+import json
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from indicators.models import Figure, Indicator, Target
+from plans.models import District, Plan
+from reporting.choices import ReviewStatus
+from tests.users import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def binhai_plan():
+    return Plan.objects.get(district__code="binhai")
+
+
+def grid_url(plan=None, year=2023, code="binhai"):
+    plan = plan or binhai_plan()
+    return reverse("indicators:entry_grid", args=[code, plan.pk, year])
+
+
+def ind(number, code="binhai"):
+    return Indicator.objects.get(plan__district__code=code, number=number)
+
+
+def grid_post(client, data: dict, plan=None, year=2023, action="save", code="binhai"):
+    """POST the grid as a browser would: every form's version and current values, plus ``data``
+    (keyed "<number>-<field>")."""
+    response = client.get(grid_url(plan, year, code))
+    assert response.status_code == 200
+    post = {"action": action}
+    for form in response.context["forms"]:
+        for field in form:
+            value = field.value()
+            if value is None or field.name == "evidence_file":
+                continue
+            post[field.html_name] = value
+    for key, value in data.items():
+        number, field = key.rsplit("-", 1)
+        post[f"i{ind(number, code).pk}-{field}"] = value
+    return client.post(grid_url(plan, year, code), post)
+
+
+@pytest.fixture
+def reporter(reporter_binhai, client_for):
+    return client_for(reporter_binhai)
+
+
+@pytest.fixture
+def coordinator(coordinator_binhai, client_for):
+    return client_for(coordinator_binhai)
+
+
+def test_it_shows_every_indicator_with_baseline_target_and_expected_value(reporter):
+    response = reporter.get(grid_url())
+    content = response.content.decode()
+    assert len(response.context["forms"]) == 41
+    assert "有效发明专利量" in content and "21022" in content  # E(2023) of row 7
+    assert "13066" in content and "≥25000" not in content  # no 2023 target: final shown
+    for category in ("政策", "创造", "保护", "运用", "服务"):
+        assert f'<tr class="group"><th colspan="9">{category}</th></tr>' in content
+    row_t5 = next(f for f in response.context["forms"] if f.indicator.number == "T5")
+    assert "value" not in row_t5.fields  # linked to row 17: entered there
+    assert "使用指标 17 的数据" in content
+    legend = response.context["legend"]
+    assert [str(r["label"]) for r in legend] == ["已完成", "正常", "预警", "滞后", "无数据"]
+
+
+def test_a_growth_indicator_asks_for_its_base_year_quantity_once(client_for):
+    reporter = client_for(make_user("rep_baoshui", "reporter", "baoshui"))
+    plan = Plan.objects.get(district__code="baoshui")
+    response = reporter.get(grid_url(plan, 2021, "baoshui"))
+    form = next(f for f in response.context["forms"] if f.indicator.number == "2")
+    assert "base_value" in form.fields and form.row.base_year == 2020
+    assert form.fields["value"].label == "知识产权质押融资金额"
+    response = grid_post(reporter, {"2-value": "13", "2-base_value": "10"}, plan, 2021,
+                         code="baoshui")
+    assert response.status_code == 302
+    figures = dict(Figure.objects.filter(indicator=ind("2", "baoshui")).values_list("year", "value"))
+    assert figures == {2020: Decimal("10"), 2021: Decimal("13")}
+
+
+def test_it_saves_a_draft_and_keeps_history_with_who(reporter, reporter_binhai):
+    response = grid_post(reporter, {"7-value": "21500", "7-note": "年报数据", "T19-done": "no"})
+    assert response.status_code == 302
+    figure = Figure.objects.get(indicator=ind("7"), year=2023)
+    assert (figure.value, figure.note, figure.review_status) == (
+        Decimal("21500"), "年报数据", ReviewStatus.DRAFT)
+    assert figure.history.get().history_user == reporter_binhai
+    assert Figure.objects.get(indicator=ind("T19"), year=2023).done is False
+    assert Figure.objects.filter(indicator__plan=binhai_plan()).count() == 2
+
+
+@pytest.mark.parametrize("data, field, message", [
+    ({"7-value": "abc"}, "7-value", "请输入一个数字（如 1250 或 3.5），不要带单位、逗号或文字。"),
+    ({"7-value": "1,2"}, "7-value", "请输入一个数字"),
+    ({"7-value": "1.23456"}, "7-value", "最多保留 4 位小数"),
+    ({"7-value": "-5"}, "7-value", "不能为负数"),
+    ({"1-value": "120"}, "1-value", "百分比不能超过 100"),
+    ({"T15-value": "-3"}, "T15-value", "累计指标填写本年新增量，不能小于 0"),
+    ({"2-value": "30", "2-numerator": "300", "2-denominator": "20"}, "2-value",
+     "与分子、分母不符"),
+    ({"2-numerator": "3"}, "2-denominator", "分子和分母须同时填写"),
+])
+def test_invalid_input_saves_nothing_and_keeps_what_was_typed(reporter, data, field, message):
+    data = {"8-value": "250", **data}  # a valid value beside the bad one is not saved either
+    response = grid_post(reporter, data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert message in content
+    number, name = field.rsplit("-", 1)
+    form = next(f for f in response.context["forms"] if f.indicator.number == number)
+    assert message in " ".join(str(e) for e in form.errors.get(name, []))
+    for key, value in data.items():
+        assert f'value="{value}"' in content
+    assert not Figure.objects.filter(indicator__plan=binhai_plan()).exists()
+
+
+def test_a_big_move_from_last_year_needs_a_note(reporter):
+    Figure.objects.create(indicator=ind("7"), year=2022, value=Decimal(17000),
+                          review_status=ReviewStatus.APPROVED)
+    response = grid_post(reporter, {"7-value": "30000"})
+    assert response.status_code == 200
+    assert "与上年已审核值 17000 相比变动 76.47%，超过 50%" in response.content.decode()
+    assert not Figure.objects.filter(indicator=ind("7"), year=2023).exists()
+    response = grid_post(reporter, {"7-value": "30000", "7-note": "统计口径调整，含新并入企业"})
+    assert response.status_code == 302
+    assert Figure.objects.get(indicator=ind("7"), year=2023).value == 30000
+
+
+def test_a_ratio_from_numerator_and_denominator_is_computed(reporter):
+    # Row 2: 每万人口高价值发明专利拥有量 = 专利数 ÷ 人口 × 10000.
+    assert grid_post(reporter, {"2-numerator": "6000", "2-denominator": "2100000"}).status_code == 302
+    figure = Figure.objects.get(indicator=ind("2"), year=2023)
+    assert figure.value == Decimal("28.5714")
+    assert (figure.numerator, figure.denominator) == (6000, 2100000)
+
+
+def full_grid(client, **values) -> dict:
+    """A value for every indicator of the 滨海 2023 grid (its expected value), then ``values``."""
+    data = {}
+    for form in client.get(grid_url()).context["forms"]:
+        number = form.indicator.number
+        if "done" in form.fields:
+            data[f"{number}-done"] = "no"
+        elif "value" in form.fields:
+            expected = form.row.progress.expected
+            data[f"{number}-value"] = str(round(expected, 2) if expected else 1)
+    return {**data, **values}
+
+
+def test_submit_needs_every_indicator_and_then_submits_them_all(reporter):
+    response = grid_post(reporter, {"7-value": "21500"}, action="submit")
+    assert "尚有 39 项未填写" in reporter.get(response["Location"]).content.decode()
+    assert Figure.objects.get(indicator=ind("7"), year=2023).review_status == ReviewStatus.DRAFT
+    response = grid_post(reporter, full_grid(reporter), action="submit")
+    assert response.status_code == 302
+    statuses = set(Figure.objects.filter(indicator__plan=binhai_plan(), year=2023)
+                   .values_list("review_status", flat=True))
+    assert statuses == {ReviewStatus.SUBMITTED}
+
+
+def submit(client, values):
+    assert grid_post(client, full_grid(client, **values), action="submit").status_code == 302
+
+
+def test_the_whole_review_journey(reporter, coordinator, reporter_binhai):
+    """Draft → submit → one returned with a reason → fixed → resubmitted → approved."""
+    submit(reporter, {"7-value": "21500", "8-value": "9999", "8-note": "含港澳台授权"})
+    seven, eight = Figure.objects.get(indicator=ind("7")), Figure.objects.get(indicator=ind("8"))
+    queue = reverse("reporting:queue", args=["binhai"])
+    content = coordinator.get(queue).content.decode()
+    assert "有效发明专利量" in content and "海外发明专利授权量" in content
+    response = coordinator.post(queue, {"return_one": f"figure:{eight.pk}",
+                                        f"reason_figure:{eight.pk}": "数值明显偏大，请核对"})
+    assert response.status_code == 302
+    eight.refresh_from_db()
+    assert (eight.review_status, eight.return_reason) == (ReviewStatus.RETURNED, "数值明显偏大，请核对")
+    content = reporter.get(grid_url()).content.decode()
+    assert "退回原因：数值明显偏大，请核对" in content
+    grid_post(reporter, {"8-value": "260"}, action="submit")
+    eight.refresh_from_db()
+    assert (eight.value, eight.review_status) == (260, ReviewStatus.SUBMITTED)
+    everything = [f"figure:{pk}" for pk in Figure.objects.values_list("pk", flat=True)]
+    coordinator.post(queue, {"item": everything, "bulk": "approve"})
+    assert set(Figure.objects.values_list("review_status", flat=True)) == {ReviewStatus.APPROVED}
+    history = reporter.get(reverse("indicators:figure_detail", args=[eight.pk])).content.decode()
+    for step in ("新建", "提交审核", "退回：数值明显偏大，请核对", "审核通过", "9999", "260",
+                 "reporter_binhai", "coord_binhai"):
+        assert step in history
+    out = StringIO()
+    call_command("progress", "--district", "binhai", "--year", "2023", "--json", stdout=out)
+    rows = {r["number"]: r for r in json.loads(out.getvalue())["indicators"]}
+    assert (rows["7"]["status"], rows["7"]["percent"]) == ("on_track", 70.67)
+    assert rows["8"]["actual"] == 260.0
+
+
+def test_returning_needs_a_reason(coordinator, reporter):
+    submit(reporter, {"7-value": "21500"})
+    figure = Figure.objects.get(indicator=ind("7"), year=2023)
+    response = coordinator.post(reverse("reporting:queue", args=["binhai"]),
+                                {"return_one": f"figure:{figure.pk}"}, follow=True)
+    assert "退回时须填写退回原因" in response.content.decode()
+    figure.refresh_from_db()
+    assert figure.review_status == ReviewStatus.SUBMITTED
+
+
+def test_an_approved_figure_is_locked_until_a_reason_is_given(reporter, coordinator):
+    submit(reporter, {"7-value": "21500"})
+    figure = Figure.objects.get(indicator=ind("7"))
+    coordinator.post(reverse("reporting:queue", args=["binhai"]),
+                     {"approve_one": f"figure:{figure.pk}"})
+    response = grid_post(reporter, {"7-value": "22000"})
+    assert "更正须填写修改原因" in response.content.decode()
+    figure.refresh_from_db()
+    assert (figure.value, figure.review_status) == (21500, ReviewStatus.APPROVED)
+    assert grid_post(reporter, {"7-value": "22000",
+                                "7-change_reason": "统计局更正年报"}).status_code == 302
+    figure.refresh_from_db()
+    assert (figure.value, figure.review_status, figure.change_reason) == (
+        22000, ReviewStatus.DRAFT, "统计局更正年报")
+    history = reporter.get(reverse("indicators:figure_detail", args=[figure.pk])).content.decode()
+    assert "统计局更正年报" in history
+
+
+def test_the_second_of_two_concurrent_edits_is_refused(reporter_binhai, coordinator_binhai):
+    first, second = Client(), Client()
+    first.force_login(reporter_binhai)
+    second.force_login(coordinator_binhai)
+
+    def form_data(client, value):
+        page = client.get(grid_url())
+        data = {"action": "save"}
+        for form in page.context["forms"]:
+            data[form["version"].html_name] = form["version"].value()
+        data[f"i{ind('7').pk}-value"] = value
+        return data
+
+    data_first, data_second = form_data(first, "21500"), form_data(second, "19000")
+    assert first.post(grid_url(), data_first).status_code == 302
+    response = second.post(grid_url(), data_second)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "此项刚刚已由他人填报" in content or "此项已被 reporter_binhai" in content
+    assert 'value="19000"' in content  # what the second person typed is kept on the page
+    assert Figure.objects.get(indicator=ind("7")).value == 21500
+    # Both load again; the first saves; the second's older version is refused.
+    data_first, data_second = form_data(first, "21600"), form_data(second, "19000")
+    assert first.post(grid_url(), data_first).status_code == 302
+    response = second.post(grid_url(), data_second)
+    assert "此项已被 reporter_binhai" in response.content.decode()
+    assert Figure.objects.get(indicator=ind("7")).value == 21600
+
+
+def test_evidence_files_are_checked_and_served_only_with_rights(
+        reporter, reporter_binhai, client_for, leader_binhai, reporter_wuqing, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    page = reporter.get(grid_url())
+    data = {"action": "save"}
+    for form in page.context["forms"]:
+        data[form["version"].html_name] = form["version"].value()
+    pk = ind("7").pk
+    data[f"i{pk}-value"] = "21500"
+    data[f"i{pk}-evidence_file"] = SimpleUploadedFile("统计.pdf", b"just text, not a pdf")
+    response = reporter.post(grid_url(), data)
+    assert "文件内容与扩展名 .pdf 不符" in response.content.decode()
+    assert not Figure.objects.exists()
+    data[f"i{pk}-evidence_file"] = SimpleUploadedFile("统计年报.pdf", b"%PDF-1.4 real enough")
+    assert reporter.post(grid_url(), data).status_code == 302
+    figure = Figure.objects.get()
+    assert figure.evidence_name == "统计年报.pdf"
+    assert "统计年报" not in figure.evidence_file.name  # stored under a random name
+    url = reverse("reporting:evidence", args=["figure", figure.pk])
+    response = client_for(leader_binhai).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"]
+    assert client_for(reporter_wuqing).get(url).status_code == 403
+    assert Client().get(url).status_code == 302
+
+
+def test_a_coordinator_flags_a_value_for_follow_up(reporter, coordinator, client_for,
+                                                    reporter_binhai):
+    grid_post(reporter, {"7-value": "21500"})
+    figure = Figure.objects.get()
+    flag_url = reverse("indicators:figure_flag", args=[figure.pk])
+    assert reporter.post(flag_url, {"comment": "x"}).status_code == 403
+    coordinator.post(flag_url, {"comment": "与统计公报不一致，请核实"})
+    flags = reporter.get(reverse("reporting:flags", args=["binhai"])).content.decode()
+    assert "与统计公报不一致，请核实" in flags and "有效发明专利量" in flags
+    coordinator.post(reverse("indicators:figure_unflag", args=[figure.pk]))
+    flags = reporter.get(reverse("reporting:flags", args=["binhai"])).content.decode()
+    assert "与统计公报不一致" not in flags
+
+
+def test_a_coordinator_adjusts_a_target_and_the_original_stays(coordinator, reporter,
+                                                               coordinator_binhai):
+    target = Target.objects.get(indicator=ind("7"), year=2024)
+    url = reverse("indicators:target_adjust", args=[target.pk])
+    assert reporter.get(url).status_code == 403
+    response = coordinator.post(url, {"value": "22000", "reason": ""})
+    assert "这个字段是必填项" in response.content.decode()
+    coordinator.post(url, {"value": "22000", "reason": "中期评估调整"})
+    target.refresh_from_db()
+    assert (target.value, target.original_value, target.adjustment_reason) == (
+        22000, 25000, "中期评估调整")
+    assert target.adjusted_by == coordinator_binhai
+    content = reporter.get(grid_url(year=2024)).content.decode()
+    assert "≥22000" in content and "原 25000" in content
+    assert target.history.latest().history_user == coordinator_binhai
+
+
+def test_the_preview_gives_the_engines_status_for_a_typed_value(reporter):
+    url = reverse("indicators:entry_preview", args=[ind("7").pk, 2023])
+    data = reporter.get(url, {"value": "21500"}).json()
+    assert (data["status"], data["label"], data["percent"]) == ("on_track", "正常", 70.67)
+    assert reporter.get(url, {"value": "abc"}).status_code == 400
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("anonymous", 302), ("reporter_wuqing", 403), ("coordinator_wuqing", 403),
+    ("leader_binhai", 403), ("leader_all", 403), ("reporter_binhai", 200),
+    ("coordinator_binhai", 200), ("admin_user_portal", 200),
+])
+def test_rights_on_the_grid(name, expected, request, client_for):
+    client = Client() if name == "anonymous" else client_for(request.getfixturevalue(name))
+    response = client.get(grid_url())
+    assert response.status_code == expected
+    pk = ind("7").pk
+    response = client.post(grid_url(), {"action": "save", f"i{pk}-version": "0",
+                                        f"i{pk}-value": "1"})
+    assert response.status_code in (expected, 302 if expected == 200 else expected)
+    if expected != 200:
+        assert not Figure.objects.exists()
+
+
+def make_plan(size: int) -> Plan:
+    district = District.objects.create(code=f"q{size}", name=f"测试{size}区")
+    plan = Plan.objects.create(district=district, title="测试方案", start_year=2022, end_year=2024)
+    kinds = ["level", "flow", "cumulative", "growth", "milestone"]
+    for n in range(size):
+        kind = kinds[n % 5]
+        indicator = Indicator.objects.create(
+            plan=plan, position=n, number=str(n + 1), name=f"指标{n + 1}", kind=kind,
+            unit="件", category=["创造", "运用"][n % 2], baseline_year=2021,
+            baseline_value=None if kind in ("growth", "milestone") else Decimal(100))
+        Target.objects.create(indicator=indicator, year=2024,
+                              value=None if kind == "milestone" else Decimal(200),
+                              comparator="" if kind == "milestone" else ">=",
+                              text="建成" if kind == "milestone" else "")
+    return plan
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_loading_and_saving_a_full_grid_run_constant_queries(size, client_for,
+                                                            django_assert_num_queries):
+    plan = make_plan(size)
+    client = client_for(make_user(f"rep{size}", "coordinator", plan.district.code))
+    url = grid_url(plan, 2023, plan.district.code)
+    client.get(url)  # warm the session and permission caches
+    with django_assert_num_queries(GRID_LOAD_QUERIES):
+        page = client.get(url)
+    data = {"action": "save"}
+    for form in page.context["forms"]:
+        data[form["version"].html_name] = 0
+        data[form["base_version"].html_name] = 0
+        if "value" in form.fields:
+            data[form["value"].html_name] = "150"
+        if "base_value" in form.fields:
+            data[form["base_value"].html_name] = "100"
+        if "done" in form.fields:
+            data[form["done"].html_name] = "no"
+    with django_assert_num_queries(GRID_SAVE_QUERIES):
+        assert client.post(url, data).status_code == 302
+    assert Figure.objects.filter(indicator__plan=plan, year=2023).count() == size
+    for form in page.context["forms"]:
+        data[form["version"].html_name] = 1
+        data[form["base_version"].html_name] = 1 if "base_value" in form.fields else 0
+        if "value" in form.fields:
+            data[form["value"].html_name] = "160"
+    with django_assert_num_queries(GRID_UPDATE_QUERIES):
+        assert client.post(url, data).status_code == 302
+
+
+GRID_LOAD_QUERIES = 14
+GRID_SAVE_QUERIES = 20
+GRID_UPDATE_QUERIES = 18
