@@ -33,7 +33,8 @@ class FigureForm(forms.Form):
     denominator = forms.DecimalField(label=_("分母"), widget=_number_input("num-input small"),
                                      **NUMBER)
     note = forms.CharField(label=_("说明"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 1}))
+                           widget=forms.TextInput(attrs={"placeholder": _("说明（选填）"),
+                                                         "class": "note-input"}))
     reason = forms.CharField(label=_("滞后原因"), required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}))
     remedy = forms.CharField(label=_("整改措施"), required=False, max_length=2000,
