@@ -5,6 +5,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests last: their live server empties the database after each of them."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database starts with every plan file in fixtures/ loaded, as `make run` does."""
