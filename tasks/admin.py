@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tasks.models import Task, TaskProgress, TaskSupport
+from tasks.models import Task, TaskContribution, TaskProgress, TaskSupport
 
 
 class TaskSupportInline(admin.TabularInline):
@@ -36,3 +36,17 @@ class TaskProgressAdmin(SimpleHistoryAdmin):
     search_fields = ["task__text", "narrative"]
     list_select_related = ["task", "updated_by"]
     autocomplete_fields = ["task"]
+
+
+@admin.register(TaskContribution)
+class TaskContributionAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "year", "unit", "updated_by", "updated_at"]
+    list_filter = ["task__plan__district", "year"]
+    search_fields = ["task__text", "unit__name", "note"]
+    list_select_related = ["task", "unit", "updated_by"]
+    autocomplete_fields = ["task", "unit"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
