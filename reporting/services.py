@@ -59,15 +59,20 @@ def _key_filter(key_fields: tuple[str, ...], keys: Iterable[tuple]) -> Q:
     return query
 
 
-def _store_files(entry, values: dict) -> dict:
-    """Save uploaded files through the storage API; the model keeps their stored names."""
-    values = dict(values)
-    for name, value in list(values.items()):
-        if isinstance(value, UploadedFile):
-            getattr(entry, name).save(value.name, value, save=False)
-            values[name] = getattr(entry, name).name
-            values.setdefault("evidence_name", value.name[:255])
-    return values
+def _split_files(values: dict) -> tuple[dict, dict]:
+    """Uploaded files apart from plain values: files are stored only once the save will happen."""
+    files = {k: v for k, v in values.items() if isinstance(v, UploadedFile)}
+    return {k: v for k, v in values.items() if k not in files}, files
+
+
+def _store_files(entry, files: dict) -> list[str]:
+    """Save uploaded files through the storage API; the entry keeps their stored names."""
+    stored = []
+    for name, upload in files.items():
+        getattr(entry, name).save(upload.name, upload, save=False)
+        stored.append(getattr(entry, name).name)
+        entry.evidence_name = upload.name[:255]
+    return stored
 
 
 def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: list[EntryInput],
@@ -85,7 +90,7 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             for e in model.objects.select_for_update(of=("self",))
             .select_related("updated_by").filter(_key_filter(key_fields, wanted))
         }
-        errors, changed, created, touched = {}, [], [], set()
+        errors, changed, created, touched, pending = {}, [], [], set(), []
         for item in inputs:
             entry = current.get(item.key)
             if entry is None and item.version != 0 or entry is not None and entry.version != item.version:
@@ -95,9 +100,9 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             if entry is None:
                 entry = model(**dict(zip(key_fields, item.key)), created_by=user, version=0,
                               is_sample=is_sample)
-            values = _store_files(entry, item.values)
+            values, files = _split_files(item.values)
             diff = {k: v for k, v in values.items() if getattr(entry, k) != v}
-            if not diff and entry.pk:
+            if not diff and not files and entry.pk:
                 continue
             if entry.review_status == ReviewStatus.APPROVED:
                 if not item.reason.strip():
@@ -106,6 +111,9 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             for name, value in diff.items():
                 setattr(entry, name, value)
             touched.update(diff)
+            if files:
+                pending.append((entry, files))
+                touched.update(files, {"evidence_name"})
             entry.change_reason = item.reason.strip()
             entry.review_status = ReviewStatus.DRAFT
             entry.updated_by, entry.updated_at = user, now
@@ -113,21 +121,32 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             (changed if entry.pk else created).append(entry)
         if errors:
             raise EntryError(errors)
-        if changed:
-            fields = sorted(touched | {"change_reason", "review_status", "updated_by",
-                                       "updated_at", "version"})
-            bulk_update_with_history(changed, model, fields, default_user=user,
-                                     default_change_reason=_("修改"))
-        if created:
-            try:
-                with transaction.atomic():
-                    created = bulk_create_with_history(created, model, default_user=user,
-                                                       default_change_reason=_("新建"))
-            except IntegrityError:
-                raise EntryError({e_key(e, key_fields): _(
-                    "此项刚刚已由他人填报，您的数据未保存（对方的数据已保留）。请刷新页面后再改。")
-                    for e in created})
+        stored = [name for entry, files in pending for name in _store_files(entry, files)]
+        try:
+            _write(model, key_fields, changed, created, touched, user)
+        except BaseException:
+            for name in stored:  # nothing points to them: the rows were not written
+                model._meta.get_field("evidence_file").storage.delete(name)
+            raise
     return changed + created
+
+
+def _write(model, key_fields, changed, created, touched, user) -> None:
+    """Write the changed and the new entries in bulk, each with its history row."""
+    if changed:
+        fields = sorted(touched | {"change_reason", "review_status", "updated_by", "updated_at",
+                                   "version"})
+        bulk_update_with_history(changed, model, fields, default_user=user,
+                                 default_change_reason=_("修改"))
+    if created:
+        try:
+            with transaction.atomic():
+                bulk_create_with_history(created, model, default_user=user,
+                                         default_change_reason=_("新建"))
+        except IntegrityError:
+            raise EntryError({e_key(e, key_fields): _(
+                "此项刚刚已由他人填报，您的数据未保存（对方的数据已保留）。请刷新页面后再改。")
+                for e in created})
 
 
 def e_key(entry, key_fields) -> tuple:

@@ -24,6 +24,8 @@ def chromium_path() -> str | None:
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
+    if path is None and os.getenv("REQUIRE_BROWSER"):
+        pytest.fail("REQUIRE_BROWSER is set but no Chromium was found (apt-get install chromium)")
     if path is None:
         pytest.skip("没有找到 Chromium，跳过浏览器测试。安装方法：apt-get install chromium fonts-noto-cjk "
                     "(no Chromium found: install the Debian packages chromium and fonts-noto-cjk "
