@@ -39,3 +39,23 @@ def role_label(person) -> str:
         return person.profile.get_role_display()
     except AttributeError:
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def portal_menu(context) -> list[tuple[str, str]]:
+    """The menu items of the logged-in user's role: (label, url) pairs."""
+    from django.utils.translation import gettext as _
+
+    user = getattr(context.get("request"), "user", None)
+    role = user_role(user)
+    district = user_district(user) if role in (Role.COORDINATOR, Role.REPORTER) else None
+    items = []
+    if district:
+        items.append((_("指标填报"), reverse("indicators:entry_index", args=[district.code])))
+    if role in (Role.COORDINATOR, Role.REPORTER, Role.ADMIN, Role.LEADER):
+        items.append((_("任务推进"), reverse("tasks:progress_home")))
+    if role == Role.COORDINATOR and district:
+        items.append((_("审核"), reverse("reporting:queue", args=[district.code])))
+    if role == Role.ADMIN:
+        items.append((_("填报轮次"), reverse("rounds:round_list")))
+    return items
