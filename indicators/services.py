@@ -128,7 +128,8 @@ def grid_rows(*, plan, year: int) -> list[GridRow]:
     return rows
 
 
-def _check(row: FigureRow, grid: GridRow, year: int) -> FigureCheck:
+def figure_row_check(row: FigureRow, grid: GridRow, year: int) -> FigureCheck:
+    """The checks of one figure row against its grid row (shared by the grid and the upload)."""
     kind = grid.kind
     last = grid.last_value if (row.year or year) == year else None
     check = check_figure(
@@ -163,7 +164,7 @@ def figures_save(*, plan, year: int, rows: list[FigureRow], user, grid: list[Gri
         if item is None or row.indicator.plan_id != plan.pk:
             errors[row.indicator.pk]["value"] = [_("此指标不属于本方案。")]
             continue
-        check = _check(row, item, year)
+        check = figure_row_check(row, item, year)
         if check.errors:
             errors[row.indicator.pk].update(check.errors)
         if check.warnings:

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import district_or_403
 from indicators.services import FigureSaveError
 from indicators.uploads import FigureUpload
-from indicators.workbooks import (
-    WorkbookError, build_workbook, upload_apply, upload_create, upload_discard, upload_preview,
-    workbook_filename,
+from indicators.upload_services import (
+    upload_apply, upload_create, upload_discard, upload_preview,
 )
+from indicators.workbooks import WorkbookError, build_workbook, workbook_filename
 from plans.models import Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
