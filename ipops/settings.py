@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "indicators",
     "tasks",
     "reporting",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -162,3 +163,22 @@ EVIDENCE_MAX_BYTES = int(os.getenv("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "doc", "xls"]
 # Excel uploads of the fill-in workbook.
 UPLOAD_MAX_BYTES = int(os.getenv("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+
+# E-mail (reminders from `manage.py send_reminders`). EMAIL_BACKEND defaults to the console while
+# DEBUG is on, else SMTP with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and
+# EMAIL_USE_TLS / EMAIL_USE_SSL. PORTAL_URL makes the links in mails absolute.
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "ipops <noreply@localhost>")
+SERVER_EMAIL = os.getenv("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.getenv("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.getenv("EMAIL_TIMEOUT", "30"))
+EMAIL_SUBJECT_PREFIX = os.getenv("EMAIL_SUBJECT_PREFIX", "[ipops] ")
+PORTAL_URL = os.getenv("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")

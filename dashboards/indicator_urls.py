@@ -1,0 +1,3 @@
+"""URLs of the indicator page, the district comparison and the plan page (dashboards namespace)."""
+
+urlpatterns = []
