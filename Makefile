@@ -18,12 +18,15 @@ install: $(VENV)/.installed
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-# Sets up the virtualenv and an SQLite database, loads every plan file, makes sure a local
-# login exists, and serves the portal.
+# Sets up the virtualenv and an SQLite database, loads every plan file, adds the demo data and
+# accounts (seed_demo: local use only, never in production), makes sure a local admin login
+# exists, prints how to log in, and serves the portal.
 run: migrate
 	$(PY) manage.py load_plans
+	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py ensure_local_login
 	@echo "门户地址 / Portal: http://$(HOST):$(PORT)/"
+	@echo "用上面任一账号登录：admin 为系统管理员；demo_reporter_binhai 等示例账号按角色查看待办（密码见 local-login.txt）。"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Runs the whole test suite (SQLite unless DATABASE_URL names another database).

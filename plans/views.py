@@ -1,9 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
+from accounts.selectors import visible_districts
 from plans.selectors import districts_with_plans
+from reporting.todo import todo_for
 
 
 @login_required
 def home(request):
-    return render(request, "plans/home.html", {"districts": districts_with_plans()})
+    """The user's to-do list, then the districts they may see with their plans."""
+    districts = districts_with_plans().filter(pk__in=visible_districts(request.user))
+    return render(request, "plans/home.html", {
+        "districts": districts,
+        "todo": todo_for(request.user, timezone.localdate()),
+    })

@@ -1,4 +1,4 @@
-"""The home page: districts with their plans and indicator and task counts."""
+"""The home page: the user's to-do list, then the districts they may see with their plans."""
 
 import pytest
 from django.db import connection
@@ -18,8 +18,8 @@ def test_it_asks_for_a_login(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_it_lists_the_five_districts_with_their_counts(reader):
-    response = reader.get(reverse("plans:home"))
+def test_it_lists_the_five_districts_with_their_counts(leader_all, client_for):
+    response = client_for(leader_all).get(reverse("plans:home"))
     assert response.status_code == 200
     content = response.content.decode()
     for plan in Plan.objects.select_related("district"):
@@ -50,8 +50,10 @@ def page_queries(client) -> int:
     return len(queries)
 
 
-def test_its_query_count_does_not_grow_with_plans(reader):
-    before = page_queries(reader)
+@pytest.mark.parametrize("who", ["leader_all", "reporter_binhai", "coordinator_binhai"])
+def test_its_query_count_does_not_grow_with_plans(who, request, client_for):
+    client = client_for(request.getfixturevalue(who))
+    before = page_queries(client)
     for n in range(6):
         district = District.objects.create(code=f"extra{n}", name=f"新区{n}")
         plan = Plan.objects.create(district=district, title=f"方案{n}", start_year=2024,
@@ -59,7 +61,33 @@ def test_its_query_count_does_not_grow_with_plans(reader):
         for i in range(5):
             Indicator.objects.create(plan=plan, number=str(i), name="指标", kind="level")
             Task.objects.create(plan=plan, number=str(i), text="任务")
-    assert page_queries(reader) == before
+    assert page_queries(client) == before
+
+
+def test_it_shows_a_reporter_only_their_own_district(reporter_binhai, client_for):
+    content = client_for(reporter_binhai).get(reverse("plans:home")).content.decode()
+    assert "滨海新区" in content
+    for plan in Plan.objects.exclude(district__code="binhai"):
+        assert plan.title not in content
+    assert "武清区" not in content
+
+
+def test_it_shows_a_granted_leader_only_the_granted_districts(leader_binhai, client_for):
+    response = client_for(leader_binhai).get(reverse("plans:home"))
+    assert [d.code for d in response.context["districts"]] == ["binhai"]
+
+
+def test_it_shows_a_user_without_a_role_no_plans(reader):
+    content = reader.get(reverse("plans:home")).content.decode()
+    assert "没有可查看的规划方案" in content
+    for plan in Plan.objects.all():
+        assert plan.title not in content
+
+
+def test_it_starts_with_the_to_do_list(reporter_binhai, client_for):
+    content = client_for(reporter_binhai).get(reverse("plans:home")).content.decode()
+    assert "我的待办" in content
+    assert content.index("我的待办") < content.index("各区知识产权规划")
 
 
 def test_it_is_chinese_whatever_the_browser_asks_for(reader):

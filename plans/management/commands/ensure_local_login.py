@@ -1,11 +1,10 @@
 import secrets
-from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-CREDENTIALS = Path(settings.BASE_DIR) / "local-login.txt"
+from plans.demo import login_file, logins_read, logins_write
 
 
 class Command(BaseCommand):
@@ -17,20 +16,22 @@ class Command(BaseCommand):
     def handle(self, *args, username, **options):
         if not settings.DEBUG:
             raise CommandError("只用于本地运行（DEBUG=1）；生产环境请用 createsuperuser。")
-        password = None
-        if CREDENTIALS.exists():
-            stored_user, _, stored_password = CREDENTIALS.read_text().strip().partition(":")
-            if stored_user == username and authenticate(username=username, password=stored_password):
-                password = stored_password
-        if password is None:
+        # The file is shared with seed_demo: one username:password line per account.
+        logins = logins_read()
+        user = get_user_model().objects.filter(username=username).first()
+        password = logins.get(username)
+        if user is None or not password or not user.check_password(password):
             password = secrets.token_urlsafe(12)
-            user, _ = get_user_model().objects.get_or_create(username=username)
-            user.is_staff = user.is_superuser = True
+            user = user or get_user_model()(username=username)
+            user.is_staff = user.is_superuser = user.is_active = True
             user.set_password(password)
             user.save()
-            CREDENTIALS.write_text(f"{username}:{password}\n")
-            CREDENTIALS.chmod(0o600)
+            logins[username] = password
+            logins_write(logins)
+        elif not (user.is_staff and user.is_superuser and user.is_active):
+            user.is_staff = user.is_superuser = user.is_active = True
+            user.save(update_fields=["is_staff", "is_superuser", "is_active"])
         self.stdout.write(
             f"登录 / Log in: 用户名 {username}  密码 {password}\n"
-            f"（本机随机生成，保存在 {CREDENTIALS.name}，已被 git 忽略）"
+            f"（本机随机生成，保存在 {login_file().name}，已被 git 忽略）"
         )
