@@ -111,7 +111,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "plans:home"
+LOGIN_REDIRECT_URL = "plans:start"
 LOGOUT_REDIRECT_URL = "login"
 
 # Failed logins: five for one user name from one address lock it for 15 minutes.

@@ -5,4 +5,5 @@ from plans import views
 app_name = "plans"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
 ]

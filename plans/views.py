@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.selectors import visible_districts
+from accounts.choices import Role
+from accounts.selectors import user_role, visible_districts
 from plans.selectors import districts_with_plans
 from reporting.todo import todo_for
 
@@ -15,3 +16,10 @@ def home(request):
         "districts": districts,
         "todo": todo_for(request.user, timezone.localdate()),
     })
+
+
+def start(request):
+    """Where a login lands: leaders on the overview, everyone else on their to-do list."""
+    if user_role(request.user) == Role.LEADER:
+        return redirect("dashboards:overview")
+    return redirect("plans:home")

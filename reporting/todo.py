@@ -151,7 +151,7 @@ def todo_for(user, today: datetime.date | None = None) -> list[TodoItem]:
         return []
     if role == Role.LEADER:
         return [TodoItem(DASHBOARD, _("查看各区规划、指标完成情况和任务推进情况"),
-                         _url("plans:home"), 0)]
+                         _url("dashboards:overview"), 0)]
     deadlines = _Deadlines(list(ReportingRound.objects.all()), today)
     if role == Role.ADMIN:
         return _admin_items(deadlines)

@@ -45,6 +45,14 @@ def expect(allowed: set, ok: int = 200, denied: int = 403, anonymous: int = 302)
 # name → (how to build its URL from the world, expected status per role on GET)
 TABLE = {
     "plans:home": (lambda w: reverse("plans:home"), expect(EVERYONE)),
+    "plans:start": (lambda w: reverse("plans:start"), expect(set(), denied=302)),
+    "dashboards:overview": (lambda w: reverse("dashboards:overview"), expect(EVERYONE)),
+    "dashboards:district": (lambda w: reverse("dashboards:district", args=["binhai"]),
+                            expect(BINHAI_VIEW)),
+    "dashboards:tasks": (lambda w: reverse("dashboards:tasks", args=["binhai"]),
+                         expect(BINHAI_VIEW)),
+    "dashboards:unit_tasks": (lambda w: reverse("dashboards:unit_tasks", args=[
+        "binhai", w["unit"].pk]), expect(BINHAI_VIEW)),
     "indicators:entry_index": (lambda w: reverse("indicators:entry_index", args=["binhai"]),
                                expect(BINHAI_ENTER)),
     "indicators:entry_grid": (lambda w: reverse("indicators:entry_grid", args=[

@@ -50,7 +50,10 @@ def portal_menu(context) -> list[tuple[str, str]]:
     role = user_role(user)
     district = user_district(user) if role in (Role.COORDINATOR, Role.REPORTER) else None
     items = []
+    if role is not None:
+        items.append((_("总览"), reverse("dashboards:overview")))
     if district:
+        items.append((_("指标看板"), reverse("dashboards:district", args=[district.code])))
         items.append((_("指标填报"), reverse("indicators:entry_index", args=[district.code])))
     if role in (Role.COORDINATOR, Role.REPORTER, Role.ADMIN, Role.LEADER):
         items.append((_("任务推进"), reverse("tasks:progress_home")))
