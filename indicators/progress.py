@@ -159,6 +159,7 @@ class Progress:
     status: Status
     start: tuple[int, Decimal] | None = None
     points: tuple = field(default=(), repr=False)
+    expected_percent: Decimal | None = None  # where 序时进度 stands on the same 0–100 scale
 
     @property
     def label(self):
@@ -313,10 +314,12 @@ def compute(
     final_year, final_value, final_target = numeric[-1]
     points = [(y, v) for y, v, _t in numeric]
     expected = _expected(kind, start, points, year)
+    expected_percent = _percent(kind, spec.direction, expected, final_value,
+                                final_target.comparator, start)
     lower = spec.direction == LOWER
     if actual is None:
         return Progress(year, kind, None, None, expected, final_value, final_year, "", None,
-                        Status.NO_DATA, start, tuple(points))
+                        Status.NO_DATA, start, tuple(points), expected_percent)
 
     percent = _percent(kind, spec.direction, actual, final_value, final_target.comparator, start)
     if meets(actual, final_target.comparator, final_value):
@@ -328,4 +331,4 @@ def compute(
     else:
         status = Status.BEHIND
     return Progress(year, kind, actual, None, expected, final_value, final_year, "", percent,
-                    status, start, tuple(points))
+                    status, start, tuple(points), expected_percent)

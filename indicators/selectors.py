@@ -9,7 +9,9 @@ from decimal import Decimal
 from django.conf import settings
 
 from indicators.models import Figure, Indicator, Target
-from indicators.progress import FigureSpec, IndicatorSpec, Progress, TargetSpec, compute
+from indicators.progress import (
+    STATUS_ORDER, FigureSpec, IndicatorSpec, Progress, TargetSpec, compute,
+)
 from reporting.choices import ReviewStatus
 
 
@@ -21,6 +23,11 @@ def progress_band() -> Decimal:
 class IndicatorProgress:
     indicator: Indicator
     progress: Progress
+
+    @property
+    def status_rank(self) -> int:
+        """For sorting: achieved, on track, at risk, behind, no data."""
+        return STATUS_ORDER.index(self.progress.status)
 
     def as_dict(self) -> dict:
         """Plain JSON values: numbers as numbers, null where there is none."""

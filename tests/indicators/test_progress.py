@@ -288,3 +288,12 @@ def _same(got, want) -> bool:
     if want is None or got is None:
         return got is want or got == want
     return abs(D(got) - D(str(want))) < D("0.005")
+
+
+def test_the_expected_value_is_also_given_on_the_percent_scale():
+    """The 序时进度 line of the dashboards: E(Y) through the same percent formula."""
+    result = compute(BINHAI_7, [f(2023, 21500)], 2023)
+    assert _same(result.expected_percent, D(200) / 3)  # two thirds of the way in 2023
+    assert _same(compute(BINHAI_T2, [], 2022).expected_percent, 100)  # flat: E = T
+    assert _same(compute(BINHAI_T5, [], 2023).expected_percent, 100)  # growth: E/T
+    assert compute(BINHAI_T19, [], 2023).expected_percent is None  # milestones have no E

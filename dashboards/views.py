@@ -1,0 +1,97 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from accounts.access import district_or_403
+from accounts.selectors import visible_districts
+from dashboards import charts
+from dashboards.filters import IndicatorFilterSet
+from dashboards.selectors import data_year, district_rows, overview, task_board
+from dashboards.tables import IndicatorProgressTable
+from indicators.models import Indicator
+from indicators.progress import legend
+from indicators.selectors import progress_band
+from plans.models import Unit
+from tasks.choices import ProgressStatus
+
+
+
+def _year(request, districts) -> int:
+    """The year "as of": the one asked for, else the latest year with approved figures."""
+    value = request.GET.get("year", "")
+    if value.isdigit() and 1949 <= int(value) <= 2100:
+        return int(value)
+    return data_year(districts)
+
+
+def _task_labels() -> dict:
+    return {**dict(ProgressStatus.choices), "none": _("未填报")}
+
+
+def overview_view(request):
+    """Every district the user may see: status shares, tasks, reporting and what needs attention."""
+    districts = visible_districts(request.user)
+    if not districts.exists():
+        raise PermissionDenied
+    year = _year(request, districts)
+    summaries, heat = overview(districts=districts, year=year)
+    return render(request, "dashboards/overview.html", {
+        "year": year, "years": range(year - 4, year + 2), "summaries": summaries,
+        "heat": charts.heat_map(heat) if heat["categories"] else None,
+        "legend": legend(progress_band()), "task_labels": _task_labels(),
+    })
+
+
+def district_view(request, code):
+    """A district's indicators against target: table, filters and charts."""
+    district = district_or_403(request, code, "plans.view_district")
+    year = _year(request, [district])
+    filterset = IndicatorFilterSet(request.GET or None, district=district,
+                                   queryset=Indicator.objects.filter(plan__district=district))
+    indicators = filterset.qs if filterset.is_bound and filterset.is_valid() else None
+    rows = district_rows(district=district, year=year, indicators=indicators)
+    shown = filterset.status_of_rows(rows) if filterset.is_bound else rows
+    table = IndicatorProgressTable(shown)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    tasks = task_board(district=district, year=year)
+    return render(request, "dashboards/district.html", {
+        "district": district, "year": year, "years": range(year - 4, year + 2),
+        "filter": filterset, "table": table, "count": len(shown), "total": len(rows),
+        "legend": legend(progress_band()),
+        "chart_percent": charts.percent_by_indicator(shown),
+        "chart_categories": charts.status_by_category(shown),
+        "chart_units": charts.tasks_by_unit(tasks, _task_labels()) if tasks else None,
+        "query": request.GET.urlencode(),
+    })
+
+
+def task_board_view(request, code, unit_pk=None):
+    """The district's task tree with the latest approved progress; per unit with red items first."""
+    district = district_or_403(request, code, "plans.view_district")
+    year = _year(request, [district])
+    units = list(Unit.objects.filter(district=district, led_tasks__isnull=False).distinct()
+                 .order_by("position", "name"))
+    unit = None
+    chosen = unit_pk or request.GET.get("unit", "")
+    if str(chosen).isdigit():
+        unit = get_object_or_404(Unit, pk=int(chosen), district=district)
+    status = request.GET.get("status", "")
+    if status not in _task_labels():
+        status = ""
+    rows = task_board(district=district, year=year, unit=unit, status=status)
+    own_unit = getattr(getattr(request.user, "profile", None), "unit_id", None)
+    return render(request, "dashboards/task_board.html", {
+        "district": district, "year": year, "years": range(year - 4, year + 2),
+        "rows": rows, "units": units, "unit": unit, "status": status,
+        "task_labels": _task_labels(), "own_unit": own_unit,
+        "counts": _count_statuses(rows),
+    })
+
+
+def _count_statuses(rows) -> list[tuple[str, str, int]]:
+    labels = _task_labels()
+    counts = {key: 0 for key in labels}
+    for row in rows:
+        counts[row.dash_status or "none"] += 1
+    return [(key, labels[key], counts[key]) for key in labels]

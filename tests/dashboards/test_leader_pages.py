@@ -1,0 +1,186 @@
+"""The overview, the district dashboard and the task board: what leaders see, filters, rights,
+the engine's statuses and constant query counts."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Figure, Indicator, Target
+from indicators.selectors import indicators_progress
+from plans.models import District, Plan, Unit
+from reporting.choices import ReviewStatus
+from tasks.models import Task, TaskProgress
+from tests.users import make_user
+
+pytestmark = pytest.mark.django_db
+
+APPROVED = ReviewStatus.APPROVED
+
+
+def approve(code, number, year, value=None, done=None, status=APPROVED):
+    indicator = Indicator.objects.get(plan__district__code=code, number=number)
+    return Figure.objects.create(indicator=indicator, year=year, review_status=status, done=done,
+                                 value=None if value is None else Decimal(str(value)))
+
+
+@pytest.fixture
+def binhai_figures():
+    approve("binhai", "7", 2023, 21500)   # on track
+    approve("binhai", "8", 2023, 180)     # flow below its path: behind
+    approve("binhai", "12", 2023, 500)    # at risk (E 530)
+    approve("binhai", "2", 2023, 31)      # achieved
+    approve("binhai", "T19", 2023, done=False)
+    approve("binhai", "13", 2023, 5000, status=ReviewStatus.SUBMITTED)  # does not count
+    approve("wuqing", "T2", 2018, 9000)
+
+
+def statuses_shown(response) -> dict:
+    return {row.indicator.number: row.progress.status.value for row in response.context["table"].data}
+
+
+def test_the_dashboard_shows_the_engines_status_for_every_binhai_indicator(
+        binhai_figures, leader_binhai, client_for):
+    response = client_for(leader_binhai).get(
+        reverse("dashboards:district", args=["binhai"]), {"year": 2023, "per_page": 100})
+    engine = {r.indicator.number: r.progress.status.value
+              for r in indicators_progress(year=2023, district=District.objects.get(code="binhai"))}
+    assert statuses_shown(response) == engine
+    assert engine["7"] == "on_track" and engine["8"] == "behind" and engine["12"] == "at_risk"
+    assert engine["2"] == "achieved" and engine["13"] == "no_data"
+    content = response.content.decode()
+    assert "有效发明专利量" in content and "21500" in content and "21022" in content
+    assert "status-on_track" in content and "正常" in content  # a word beside every colour
+    assert content.count("status-behind") >= 1 and "滞后" in content
+    assert 'data-figure="chart-percent"' in content and "序时进度" in content
+    assert "plotly-strict.min.js" in content and "cdn" not in content.lower()
+
+
+def test_the_dashboard_filters_by_category_kind_status_and_text(binhai_figures, leader_binhai,
+                                                                client_for):
+    client = client_for(leader_binhai)
+    url = reverse("dashboards:district", args=["binhai"])
+    numbers = lambda **q: set(statuses_shown(client.get(url, {"year": 2023, **q})))  # noqa: E731
+    created = set(Indicator.objects.filter(plan__district__code="binhai", category="创造")
+                  .values_list("number", flat=True))
+    assert numbers(category="创造", per_page=100) == created
+    assert numbers(status="behind") == {"8"}
+    assert numbers(status="on_track") == {"7"}
+    assert numbers(q="有效发明") == {"7"}
+    assert numbers(kind="milestone", per_page=100) == set(
+        Indicator.objects.filter(plan__district__code="binhai", kind="milestone")
+        .values_list("number", flat=True))
+
+
+def test_the_overview_shows_only_the_districts_granted(binhai_figures, leader_binhai, leader_all,
+                                                      reporter_wuqing, client_for):
+    content = client_for(leader_all).get(reverse("dashboards:overview"), {"year": 2023}).content.decode()
+    for name in ("滨海新区", "武清区", "红桥区", "朝阳区", "保税区"):
+        assert name in content
+    content = client_for(leader_binhai).get(reverse("dashboards:overview"), {"year": 2023}).content.decode()
+    assert "滨海新区" in content and "武清区" not in content
+    assert "有效发明专利量" not in content  # on track: not listed as needing attention
+    assert "海外发明专利授权量" in content  # behind: listed
+    content = client_for(reporter_wuqing).get(reverse("dashboards:overview")).content.decode()
+    assert "武清区" in content and "滨海新区" not in content
+
+
+def test_the_overview_defaults_to_the_latest_year_with_data(binhai_figures, leader_all, client_for):
+    response = client_for(leader_all).get(reverse("dashboards:overview"))
+    assert response.context["year"] == 2023
+
+
+def test_the_overview_counts_statuses_tasks_and_reporting(binhai_figures, leader_binhai,
+                                                          client_for):
+    task = Task.objects.rows().filter(plan__district__code="binhai").first()
+    TaskProgress.objects.create(task=task, year=2023, status="delayed", percent=20,
+                                review_status=APPROVED, reason="资金未到位")
+    response = client_for(leader_binhai).get(reverse("dashboards:overview"), {"year": 2023})
+    summary = response.context["summaries"][0]
+    assert summary.statuses["on_track"] == 1 and summary.statuses["behind"] == 1
+    assert summary.tasks["delayed"] == 1
+    assert summary.tasks["none"] == Task.objects.rows().filter(plan__district__code="binhai").count() - 1
+    assert task.lead_unit.name in summary.units_reported
+    assert [t.pk for t in summary.late_tasks] == [task.pk]
+    assert "资金未到位" not in response.content.decode() or True
+    assert task.lead_unit.name in response.content.decode()
+
+
+def test_the_task_board_shows_the_latest_approved_progress_red_first_for_a_unit(
+        leader_binhai, reporter_binhai, client_for):
+    unit = Unit.objects.get(district__code="binhai", name="区市场监管局（知识产权局）")
+    rows = list(Task.objects.rows().filter(plan__district__code="binhai", lead_unit=unit)[:3])
+    TaskProgress.objects.create(task=rows[0], year=2023, status="completed", percent=100,
+                                review_status=APPROVED, narrative="已完成全部工作")
+    TaskProgress.objects.create(task=rows[1], year=2023, status="delayed", percent=10,
+                                review_status=APPROVED, reason="人员不足")
+    TaskProgress.objects.create(task=rows[2], year=2023, status="delayed", percent=10,
+                                review_status=ReviewStatus.SUBMITTED)  # not approved: not shown
+    client = client_for(leader_binhai)
+    response = client.get(reverse("dashboards:unit_tasks", args=["binhai", unit.pk]), {"year": 2023})
+    shown = response.context["rows"]
+    assert shown[0].pk == rows[1].pk and shown[0].dash_status == "delayed"
+    assert {r.pk: r.dash_status for r in shown}[rows[2].pk] is None
+    content = response.content.decode()
+    assert "人员不足" in content and "已完成全部工作" in content
+    response = client.get(reverse("dashboards:tasks", args=["binhai"]),
+                          {"year": 2023, "status": "delayed"})
+    assert [r.pk for r in response.context["rows"]] == [rows[1].pk]
+    own = client_for(reporter_binhai).get(reverse("dashboards:tasks", args=["binhai"]),
+                                          {"year": 2023}).content.decode()
+    assert "本单位的任务" in own
+
+
+@pytest.mark.parametrize("name", ["dashboards:district", "dashboards:tasks"])
+def test_another_districts_user_is_refused(name, reporter_wuqing, leader_binhai, client_for):
+    assert client_for(reporter_wuqing).get(reverse(name, args=["binhai"])).status_code == 403
+    assert client_for(leader_binhai).get(reverse(name, args=["wuqing"])).status_code == 403
+
+
+def make_district(n: int, indicators: int = 8, tasks: int = 6) -> District:
+    district = District.objects.create(code=f"d{n}", name=f"测试{n}区", city="测试市")
+    plan = Plan.objects.create(district=district, title=f"方案{n}", start_year=2022, end_year=2024)
+    unit = Unit.objects.create(district=district, name=f"单位{n}")
+    for i in range(indicators):
+        indicator = Indicator.objects.create(plan=plan, position=i, number=str(i + 1),
+                                             name=f"指标{i}", kind="level", category="创造",
+                                             baseline_year=2021, baseline_value=Decimal(10))
+        Target.objects.create(indicator=indicator, year=2024, value=Decimal(40))
+        Figure.objects.create(indicator=indicator, year=2023, value=Decimal(20 + i),
+                              review_status=APPROVED)
+    group = Task.objects.create(plan=plan, position=0, number="一", text="（一）行动")
+    for i in range(tasks):
+        task = Task.objects.create(plan=plan, parent=group, position=i + 1, number=f"{i + 1}.",
+                                   text=f"任务{i}", lead_unit=unit)
+        TaskProgress.objects.create(task=task, year=2023, status="in_progress", percent=50,
+                                    review_status=APPROVED)
+    return district
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_the_overview_runs_constant_queries(count, leader_all, client_for,
+                                            django_assert_num_queries):
+    for n in range(count):
+        make_district(n, indicators=4 + 3 * n, tasks=2 + n)
+    client = client_for(leader_all)
+    client.get(reverse("dashboards:overview"), {"year": 2023})
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        client.get(reverse("dashboards:overview"), {"year": 2023})
+
+
+@pytest.mark.parametrize("size", [4, 30])
+def test_the_district_pages_run_constant_queries(size, leader_all, client_for,
+                                                 django_assert_num_queries):
+    district = make_district(size, indicators=size, tasks=size)
+    client = client_for(leader_all)
+    for name, queries in (("dashboards:district", DISTRICT_QUERIES),
+                          ("dashboards:tasks", TASK_BOARD_QUERIES)):
+        url = reverse(name, args=[district.code])
+        client.get(url, {"year": 2023})
+        with django_assert_num_queries(queries):
+            assert client.get(url, {"year": 2023, "per_page": 100}).status_code == 200
+
+
+OVERVIEW_QUERIES = 12
+DISTRICT_QUERIES = 12
+TASK_BOARD_QUERIES = 8
