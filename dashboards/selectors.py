@@ -21,7 +21,7 @@ from plans.models import District, Plan
 from reporting.choices import ReviewStatus
 from tasks.choices import ProgressStatus
 from tasks.models import Task, TaskProgress
-from tasks.selectors import PERIOD_RANK, supporting_units_prefetch
+from tasks.selectors import PERIOD_RANK, period_rank, supporting_units_prefetch
 
 GREEN = (Status.ACHIEVED, Status.ON_TRACK)
 NO_CATEGORY = "—"
@@ -59,6 +59,7 @@ def approved_latest(year: int):
 class DistrictSummary:
     district: District
     plans: list
+    year: int = 0
     statuses: Counter = field(default_factory=Counter)
     tasks: Counter = field(default_factory=Counter)
     units_total: int = 0
@@ -96,12 +97,30 @@ class DistrictSummary:
         return round(len(self.units_reported) * 100 / self.units_total, 1) if self.units_total else 0
 
 
-def overview(*, districts, year: int):
-    """One ``DistrictSummary`` per district, and the district × category heat map data."""
+def district_years(districts) -> dict[int, int]:
+    """Each district's latest year with an approved figure (one query)."""
+    return dict(Figure.objects.filter(indicator__plan__district__in=districts,
+                                      review_status=ReviewStatus.APPROVED)
+                .values_list("indicator__plan__district_id").annotate(latest=Max("year"))
+                .values_list("indicator__plan__district_id", "latest"))
+
+
+def overview(*, districts, year: int | None = None):
+    """One ``DistrictSummary`` per district, and the district × category heat map data.
+
+    With ``year`` every district is shown as of that year; without, each district as of its own
+    latest year with approved figures (plans run over different periods).
+    """
     districts = list(districts.prefetch_related("plans").order_by("city", "code"))
-    summaries = {d.pk: DistrictSummary(d, list(d.plans.all())) for d in districts}
+    latest = district_years(districts) if year is None else {}
+    fallback = year or data_year(districts)
+    years = {d.pk: latest.get(d.pk, fallback) if year is None else year for d in districts}
+    summaries = {d.pk: DistrictSummary(d, list(d.plans.all()), year=years[d.pk])
+                 for d in districts}
     rows = indicators_progress(
-        year=year, indicators=Indicator.objects.filter(plan__district__in=districts))
+        year=max(years.values(), default=fallback),
+        indicators=Indicator.objects.filter(plan__district__in=districts),
+        year_of=lambda indicator: years[indicator.plan.district_id])
     heat = defaultdict(lambda: [0, 0])  # (district, category) → [green, with data]
     for row in rows:
         summary = summaries[row.indicator.plan.district_id]
@@ -114,42 +133,59 @@ def overview(*, districts, year: int):
             cell[1] += 1
             cell[0] += status in GREEN
 
+    # Task rows with the latest approved progress of their district's year.
+    entries = {}
+    for entry in (TaskProgress.objects.filter(task__plan__district__in=districts,
+                                              year__in=set(years.values()),
+                                              review_status=ReviewStatus.APPROVED)
+                  .values("task_id", "year", "quarter", "status")):
+        key = (entry["task_id"], entry["year"])
+        if key not in entries or period_rank(entry["quarter"]) > period_rank(entries[key]["quarter"]):
+            entries[key] = entry
     tasks = (Task.objects.rows()
-             .filter(plan__district__in=districts, plan__start_year__lte=year,
-                     plan__end_year__gte=year)
+             .filter(plan__district__in=districts)
              .select_related("lead_unit", "plan")
-             .annotate(**approved_latest(year))
              .order_by("plan_id", "position"))
     for task in tasks:
         summary = summaries[task.plan.district_id]
-        summary.tasks[task.dash_status or "none"] += 1
-        if task.dash_status == ProgressStatus.DELAYED:
+        if not task.plan.start_year <= summary.year <= task.plan.end_year:
+            continue
+        entry = entries.get((task.pk, summary.year))
+        status = entry["status"] if entry else None
+        summary.tasks[status or "none"] += 1
+        if status == ProgressStatus.DELAYED:
             summary.late_tasks.append(task)
 
-    # Reporting completeness: which lead units have submitted progress for the year.
+    # Reporting completeness: which lead units have submitted progress for their year.
     reported = set(
-        TaskProgress.objects.filter(task__plan__district__in=districts, year=year,
+        TaskProgress.objects.filter(task__plan__district__in=districts,
+                                    year__in=set(years.values()),
                                     review_status__in=[ReviewStatus.SUBMITTED,
                                                        ReviewStatus.APPROVED])
-        .values_list("task__lead_unit_id", flat=True).distinct())
+        .values_list("task__lead_unit_id", "year").distinct())
     leading = (Task.objects.rows().filter(plan__district__in=districts, lead_unit__isnull=False)
                .values("lead_unit_id", "lead_unit__name", "lead_unit__district_id")
                .annotate(n=Count("pk")).order_by("lead_unit__district_id", "-n"))
     for unit in leading:
         summary = summaries[unit["lead_unit__district_id"]]
         summary.units_total += 1
-        target = summary.units_reported if unit["lead_unit_id"] in reported else summary.units_missing
-        target.append(unit["lead_unit__name"])
-    for row in (Figure.objects.filter(indicator__plan__district__in=districts, year=year,
+        done = (unit["lead_unit_id"], summary.year) in reported
+        (summary.units_reported if done else summary.units_missing).append(
+            unit["lead_unit__name"])
+    for row in (Figure.objects.filter(indicator__plan__district__in=districts,
+                                      year__in=set(years.values()),
                                       review_status__in=[ReviewStatus.SUBMITTED,
                                                          ReviewStatus.APPROVED])
-                .values(district_id=F("indicator__plan__district_id")).annotate(n=Count("pk"))):
-        summaries[row["district_id"]].figures_reported = row["n"]
+                .values("year", district_id=F("indicator__plan__district_id"))
+                .annotate(n=Count("pk"))):
+        summary = summaries[row["district_id"]]
+        if row["year"] == summary.year:
+            summary.figures_reported = row["n"]
 
     categories = sorted({category for _d, category in heat},
                         key=lambda c: (CATEGORY_ORDER.get(c, 99), c))
     heat_map = {
-        "districts": [d.name for d in districts],
+        "districts": [f"{d.name}（{years[d.pk]}）" for d in districts],
         "categories": categories,
         "cells": [[_share(heat.get((d.pk, c))) for c in categories] for d in districts],
         "counts": [[heat.get((d.pk, c)) for c in categories] for d in districts],

@@ -34,10 +34,12 @@ def overview_view(request):
     districts = visible_districts(request.user)
     if not districts.exists():
         raise PermissionDenied
-    year = _year(request, districts)
+    chosen = request.GET.get("year", "")
+    year = int(chosen) if chosen.isdigit() and 1949 <= int(chosen) <= 2100 else None
     summaries, heat = overview(districts=districts, year=year)
+    latest = max((s.year for s in summaries), default=data_year(districts))
     return render(request, "dashboards/overview.html", {
-        "year": year, "years": range(year - 4, year + 2), "summaries": summaries,
+        "year": year, "years": range(latest - 8, latest + 2), "summaries": summaries,
         "heat": charts.heat_map(heat) if heat["categories"] else None,
         "legend": legend(progress_band()), "task_labels": _task_labels(),
     })

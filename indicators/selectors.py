@@ -70,12 +70,14 @@ def indicator_spec(indicator: Indicator, targets, quantity_source: Indicator | N
     )
 
 
-def indicators_progress(*, year: int, district=None, plan=None, indicators=None):
+def indicators_progress(*, year: int, district=None, plan=None, indicators=None, year_of=None):
     """``IndicatorProgress`` for every indicator of a district, a plan or a queryset, in plan order.
 
     Three queries whatever the number of indicators, targets and figures: the indicators, their
     targets, and the approved figures up to ``year`` (a linked growth indicator uses its quantity
-    indicator's figures, which are among them: the link stays within one plan).
+    indicator's figures, which are among them: the link stays within one plan). ``year_of``, if
+    given, chooses each indicator's own year "as of" (at most ``year``), e.g. its district's
+    latest year with data.
     """
     if indicators is None:
         indicators = Indicator.objects.all()
@@ -106,7 +108,8 @@ def indicators_progress(*, year: int, district=None, plan=None, indicators=None)
         source = indicator.quantity_indicator
         spec = indicator_spec(indicator, targets[indicator.pk], source)
         own = figures[source.pk if source else indicator.pk]
-        rows.append(IndicatorProgress(indicator, compute(spec, own, year, band)))
+        as_of = year_of(indicator) if year_of else year
+        rows.append(IndicatorProgress(indicator, compute(spec, own, as_of, band)))
     return rows
 
 
