@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tasks",
     "reporting",
     "dashboards",
+    "reports",
 ]
 
 MIDDLEWARE = [

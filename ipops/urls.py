@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("reporting.round_urls")),
     path("", include("dashboards.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("accounts.auth_urls")),
     path("accounts/", include("accounts.urls")),
     # The language switch works before logging in too (it is on the login page).

@@ -117,6 +117,12 @@ TABLE = {
     "accounts:unit_update": (lambda w: reverse("accounts:unit_update", args=[
         "binhai", w["unit"].pk]), expect(BINHAI_APPROVE)),
     "set_language": (lambda w: reverse("set_language"), expect(EVERYONE, ok=302, anonymous=302)),
+    "reports:indicators": (lambda w: reverse("reports:indicators", args=["binhai"])
+                           + f"?plan={w['plan'].pk}&year=2023", expect(BINHAI_VIEW)),
+    "reports:tasks": (lambda w: reverse("reports:tasks", args=["binhai"]) + "?year=2023",
+                      expect(BINHAI_VIEW)),
+    # the districts each user may view; every role here may view one
+    "reports:summary": (lambda w: reverse("reports:summary") + "?year=2023", expect(EVERYONE)),
 }
 
 # URL patterns reached under another form of the same name (checked in their own tests).
