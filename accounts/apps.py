@@ -7,3 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import rules  # noqa: F401  (registers the permissions)
+        from accounts import sessions  # noqa: F401  (records the login time of a session)

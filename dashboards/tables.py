@@ -22,17 +22,17 @@ class ProgressColumn(tables.Column):
 
 
 class IndicatorProgressTable(tables.Table):
-    number = tables.Column(_("序号"), accessor="indicator.number",
-                           order_by=("indicator.plan_id", "indicator.position"))
-    name = tables.Column(_("指标名称"), accessor="indicator.name", linkify=False)
-    category = tables.Column(_("类别"), accessor="indicator.category")
-    target = tables.Column(_("目标值"), accessor="progress", order_by=("progress.target",),
+    number = tables.Column(_("序号"), accessor="indicator__number",
+                           order_by=("indicator__plan_id", "indicator__position"))
+    name = tables.Column(_("指标名称"), accessor="indicator__name", linkify=False)
+    category = tables.Column(_("类别"), accessor="indicator__category")
+    target = tables.Column(_("目标值"), accessor="progress", order_by=("progress__target",),
                            attrs={"td": {"class": "num"}})
-    expected = tables.Column(_("序时进度"), accessor="progress.expected",
+    expected = tables.Column(_("序时进度"), accessor="progress__expected",
                              attrs={"td": {"class": "num"}})
-    actual = tables.Column(_("实际值"), accessor="progress", order_by=("progress.actual",),
+    actual = tables.Column(_("实际值"), accessor="progress", order_by=("progress__actual",),
                            attrs={"td": {"class": "num"}})
-    bar = ProgressColumn(_("完成率"), accessor="progress", order_by=("progress.percent",),
+    bar = ProgressColumn(_("完成率"), accessor="progress", order_by=("progress__percent",),
                          attrs={"td": {"class": "bar-cell"}})
     status = tables.Column(_("状态"), accessor="status_rank")
 

@@ -1,7 +1,9 @@
-"""Settings for ipops, read from environment variables.
+"""Settings for ipops, read from environment variables (README and docs/deploy.md list them).
 
-SECRET_KEY, DEBUG, ALLOWED_HOSTS (comma-separated) and DATABASE_URL (default: an SQLite file
-beside manage.py; production uses PostgreSQL, e.g. postgres://user@host:5432/ipops).
+Secure by default: with DEBUG off, a strong SECRET_KEY is required, HTTPS is enforced (redirect,
+HSTS, secure cookies) unless the environment turns it off, e.g. behind a proxy that terminates
+TLS (SECURE_PROXY_SSL_HEADER=1) or on a plain-HTTP test bench (SECURE_SSL_REDIRECT=0,
+SECURE_COOKIES=0, SECURE_HSTS_SECONDS=0). `make run` (DEBUG=1) keeps plain HTTP on 127.0.0.1.
 """
 
 import os
@@ -10,6 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,9 +26,21 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-# The default key is for local use only; `manage.py check --deploy` warns while it is in use.
-SECRET_KEY = os.getenv("SECRET_KEY") or "django-insecure-local-only-set-SECRET_KEY-in-production"
 DEBUG = envbool("DEBUG")
+LOCAL_KEY = "django-insecure-local-only-set-SECRET_KEY-in-production"
+SECRET_KEY = os.getenv("SECRET_KEY") or (LOCAL_KEY if DEBUG else "")
+
+
+def _strong(key: str) -> bool:
+    """As `check --deploy` wants it: 50 characters, 5 different, not Django's insecure prefix."""
+    return len(key) >= 50 and len(set(key)) >= 5 and not key.startswith("django-insecure-")
+
+
+if not DEBUG and not _strong(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a strong random value (50+ characters) when DEBUG is off, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
@@ -42,6 +58,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rules",
     "axes",
+    "csp",
     "accounts",
     "plans",
     "indicators",
@@ -63,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.sessions.SessionLifetimeMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, so that it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -81,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -144,8 +164,43 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES")
+# HTTPS: on by default in production, off for `make run` (DEBUG=1); each can be turned off.
+SECURE_BY_DEFAULT = "0" if DEBUG else "1"
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", SECURE_BY_DEFAULT)
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", SECURE_BY_DEFAULT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.getenv("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_BY_DEFAULT)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", SECURE_BY_DEFAULT)
+if envbool("SECURE_PROXY_SSL_HEADER"):  # behind a proxy that terminates TLS
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Sessions end after SESSION_IDLE_SECONDS without a request and SESSION_MAX_SECONDS after the
+# login, whichever comes first (ipops/middleware.py); disabling a user ends their sessions at
+# once (the auth backend refuses inactive users on every request).
+SESSION_IDLE_SECONDS = int(os.getenv("SESSION_IDLE_SECONDS", str(2 * 3600)))
+SESSION_MAX_SECONDS = int(os.getenv("SESSION_MAX_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+
+# Content-Security-Policy (django-csp): nothing from other origins, no inline script (a page's
+# data reaches its scripts through json_script), no eval (plotly's strict build).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],  # plotly sets styles on the elements it draws
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

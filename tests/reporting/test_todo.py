@@ -230,7 +230,7 @@ def test_it_tells_an_admin_when_no_round_is_open(admin_user_portal):
 
 def test_it_points_a_leader_to_the_dashboards(leader_binhai, round_2024):
     [item] = todo_for(fresh(leader_binhai), BEFORE)
-    assert item.kind == DASHBOARD and item.url == reverse("plans:home")
+    assert item.kind == DASHBOARD and item.url == reverse("dashboards:overview")
 
 
 def test_it_has_nothing_for_a_user_without_a_role(db):
