@@ -62,7 +62,8 @@ def percent_by_indicator(rows) -> dict:
         x=labels, y=[_float(r.progress.expected_percent) for r in rows], mode="markers",
         name=_("序时进度"), marker={"symbol": "line-ew-open", "size": 18, "color": "#1f2933",
                                        "line": {"width": 3}},
-        hovertemplate="%{x}<br>" + _("序时进度") + " %{y:.1f}%<extra></extra>",
+        hovertemplate="%{x}<br>" + _("序时进度 %(value)s") % {"value": "%{y:.1f}%"}
+        + "<extra></extra>",
     )
     figure.update_layout(**layout(yaxis={"title": "%", "range": [0, 105]},
                                   xaxis={"tickangle": -45, "automargin": True},
@@ -118,7 +119,9 @@ def heat_map(data: dict) -> dict:
                     [0.85, STATUS_STYLE[Status.AT_RISK]["colour"]],
                     [1, STATUS_STYLE[Status.ON_TRACK]["colour"]]],
         colorbar={"title": {"text": _("正常及完成占比 %")}},
-        hovertemplate="%{y} · %{x}<br>%{z}%（%{text}）<extra></extra>",
+        hovertemplate="%{y} · %{x}<br>"
+        + _("%(share)s（%(counts)s）") % {"share": "%{z}%", "counts": "%{text}"}
+        + "<extra></extra>",
     ))
     figure.update_layout(**layout(height=max(240, 40 * len(data["districts"]) + 120),
                                   yaxis={"autorange": "reversed", "automargin": True}))

@@ -185,7 +185,8 @@ def overview(*, districts, year: int | None = None):
     categories = sorted({category for _d, category in heat},
                         key=lambda c: (CATEGORY_ORDER.get(c, 99), c))
     heat_map = {
-        "districts": [f"{d.name}（{years[d.pk]}）" for d in districts],
+        "districts": [_("%(district)s（%(year)s）") % {"district": d.name, "year": years[d.pk]}
+                      for d in districts],
         "categories": categories,
         "cells": [[_share(heat.get((d.pk, c))) for c in categories] for d in districts],
         "counts": [[heat.get((d.pk, c)) for c in categories] for d in districts],

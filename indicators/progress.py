@@ -39,6 +39,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Iterable, Sequence
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 DEFAULT_BAND = Decimal("0.15")
 HUNDRED = Decimal(100)
@@ -70,11 +71,16 @@ class Status(str, enum.Enum):
 
 # The one place for the status words, colours (screen and Excel fill) and icons.
 STATUS_STYLE = {
-    Status.ACHIEVED: {"label": _("已完成"), "colour": "#1a5fb4", "fill": "CFE2FF", "icon": "★"},
-    Status.ON_TRACK: {"label": _("正常"), "colour": "#1e7e34", "fill": "D1F0D8", "icon": "●"},
-    Status.AT_RISK: {"label": _("预警"), "colour": "#b7791f", "fill": "FFF1C2", "icon": "▲"},
-    Status.BEHIND: {"label": _("滞后"), "colour": "#c62828", "fill": "F8D0D0", "icon": "✖"},
-    Status.NO_DATA: {"label": _("无数据"), "colour": "#6b7785", "fill": "E5E7EB", "icon": "○"},
+    Status.ACHIEVED: {"label": pgettext_lazy("indicator status", "已完成"),
+                      "colour": "#1a5fb4", "fill": "CFE2FF", "icon": "★"},
+    Status.ON_TRACK: {"label": pgettext_lazy("indicator status", "正常"),
+                      "colour": "#1e7e34", "fill": "D1F0D8", "icon": "●"},
+    Status.AT_RISK: {"label": pgettext_lazy("indicator status", "预警"),
+                     "colour": "#b7791f", "fill": "FFF1C2", "icon": "▲"},
+    Status.BEHIND: {"label": pgettext_lazy("indicator status", "滞后"),
+                    "colour": "#c62828", "fill": "F8D0D0", "icon": "✖"},
+    Status.NO_DATA: {"label": pgettext_lazy("indicator status", "无数据"),
+                     "colour": "#6b7785", "fill": "E5E7EB", "icon": "○"},
 }
 STATUS_ORDER = [Status.ACHIEVED, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.NO_DATA]
 

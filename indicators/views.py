@@ -6,6 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import district_or_403, require_perm
@@ -94,7 +95,7 @@ def _after_save(request, plan, year, district):
         if r.indicator.pk not in entered and not r.linked
     ]
     if missing:
-        names = "、".join(f"{i.number}" for i in missing[:12])
+        names = pgettext("list separator", "、").join(f"{i.number}" for i in missing[:12])
         messages.warning(request, _("已保存为草稿，但尚有 %(n)s 项未填写（序号 %(names)s），填齐后才能提交。")
                          % {"n": len(missing), "names": names})
         return redirect(url)

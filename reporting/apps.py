@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportingConfig(AppConfig):
     name = "reporting"
-    verbose_name = "填报与审核"
+    verbose_name = _("填报与审核")

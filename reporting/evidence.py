@@ -5,6 +5,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 # What a file of each type starts with: its extension alone proves nothing.
 SIGNATURES = {
@@ -26,7 +27,7 @@ def validate_evidence(upload) -> None:
     if extension not in allowed:
         raise ValidationError(
             _("不支持的文件类型 .%(ext)s；可上传：%(allowed)s。")
-            % {"ext": extension or "?", "allowed": "、".join(allowed)}
+            % {"ext": extension or "?", "allowed": pgettext("list separator", "、").join(allowed)}
         )
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:

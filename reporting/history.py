@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from reporting.choices import ReviewStatus
 
 
@@ -28,7 +30,7 @@ def _shown(field_name: str, value):
     if field_name == "review_status" and value:
         return ReviewStatus(value).label
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if hasattr(value, "normalize"):
         return format(value.normalize(), "f")
     return value

@@ -29,7 +29,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from accounts.choices import Role
 from accounts.selectors import user_district, user_role, user_unit_id
@@ -58,8 +58,10 @@ DASHBOARD = "dashboard"
 RED = (BEHIND, DELAYED)
 KIND_LABELS = {
     ENTRY: gettext_lazy("填报"), PROGRESS: gettext_lazy("报送"),
-    RETURNED_FIGURES: gettext_lazy("退回"), RETURNED_PROGRESS: gettext_lazy("退回"),
-    BEHIND: gettext_lazy("滞后"), DELAYED: gettext_lazy("滞后"), APPROVE: gettext_lazy("审核"),
+    RETURNED_FIGURES: pgettext_lazy("to-do kind", "退回"),
+    RETURNED_PROGRESS: pgettext_lazy("to-do kind", "退回"),
+    BEHIND: pgettext_lazy("indicator status", "滞后"), DELAYED: gettext_lazy("滞后"),
+    APPROVE: gettext_lazy("审核"),
     FLAGS: gettext_lazy("核查"), ROUND: gettext_lazy("进度"), ROUNDS: gettext_lazy("轮次"),
     DASHBOARD: gettext_lazy("查看"),
 }
@@ -232,7 +234,8 @@ def _reporter_items(district, unit_id, plans, deadlines: _Deadlines) -> list[Tod
     ):
         returned[(plan_id, year)].append((number, reason))
     for (plan_id, year), figures in sorted(returned.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        numbers = "、".join(n for n, _r in figures[:8]) + ("……" if len(figures) > 8 else "")
+        numbers = (pgettext("list separator", "、").join(n for n, _r in figures[:8])
+                   + ("……" if len(figures) > 8 else ""))
         items.append(deadlines.item(
             RETURNED_FIGURES, _("退回修改：%(year)s 年度指标数据") % {"year": year},
             _url("indicators:entry_grid", code, plan_id, year), len(figures), year,

@@ -42,6 +42,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
+from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -211,7 +212,7 @@ def freeze(ws, cell: str) -> None:
 
 
 def setup_print(ws, *, header_rows: tuple[int, int] | None = None, landscape: bool = True,
-                fit_width: bool = True, footer: str = "第 &P 页，共 &N 页") -> None:
+                fit_width: bool = True, footer: str | None = None) -> None:
     """A4 (landscape by default), fitted to the page width, header rows repeated on every page,
     page numbers in the footer."""
     ws.page_setup.paperSize = A4
@@ -226,6 +227,6 @@ def setup_print(ws, *, header_rows: tuple[int, int] | None = None, landscape: bo
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = footer
+    ws.oddFooter.center.text = _("第 &P 页，共 &N 页") if footer is None else footer
     ws.oddFooter.center.size = 9
     ws.oddFooter.center.font = FONT_NAME

@@ -30,7 +30,7 @@
           (data.percent === null ? "" : " " + data.percent + "%");
         var hint = document.createElement("div");
         hint.className = "muted small";
-        hint.textContent = cell.dataset.typedLabel || "按本次填报";
+        hint.textContent = cell.dataset.typedLabel || "";
         cell.replaceChildren(badge, hint);
       })
       .catch(function () { /* the saved status stays shown */ });

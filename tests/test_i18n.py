@@ -1,0 +1,293 @@
+"""The English catalogue: complete and compiled, and the language switch changes the portal's
+own words (headings, buttons, legends) while the plans' data stays as written.
+
+The portal is Chinese unless the language cookie says otherwise; the browser's
+Accept-Language is never consulted.
+"""
+
+import ast
+import gettext
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from indicators.models import Figure, Indicator
+from plans.models import Plan
+from reporting.choices import ReviewStatus
+from tasks.models import TaskProgress
+
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
+
+# Templates whose every Chinese word must come from the catalogue (data is rendered with {{ }}).
+MARKED_TEMPLATES = [
+    "base.html", "403.html", "404.html", "registration/*.html", "accounts/*.html",
+    "plans/*.html", "indicators/*.html", "reporting/*.html", "tasks/*.html", "partials/*.html",
+    "dashboards/overview.html", "dashboards/district.html", "dashboards/task_board.html",
+    "dashboards/_year.html", "dashboards/progress_bar.html",
+]
+
+
+def read_po(path: Path) -> list[dict]:
+    """The entries of a .po file: ``msgctxt``, ``msgid``, ``msgid_plural``, ``msgstr`` or
+    ``msgstr[n]``, and ``flags``; the header (empty msgid) is the first entry."""
+    entries, entry, key = [], None, None
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        line = line.strip()
+        if not line:
+            if entry and "msgid" in entry:
+                entries.append(entry)
+            entry = None
+            continue
+        if entry is None:
+            entry = {"flags": []}
+        if line.startswith("#,"):
+            entry["flags"] += [flag.strip() for flag in line[2:].split(",")]
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            entry[key] += ast.literal_eval(line)
+        else:
+            key, _sep, value = line.partition(" ")
+            entry[key] = ast.literal_eval(value)
+    return entries
+
+
+def translations(entry: dict) -> list[str]:
+    if "msgid_plural" in entry:
+        return [value for key, value in sorted(entry.items()) if key.startswith("msgstr[")]
+    return [entry["msgstr"]]
+
+
+@pytest.fixture(scope="module")
+def entries():
+    return read_po(CATALOGUE / "django.po")
+
+
+def test_it_has_an_english_text_for_every_entry(entries):
+    header, *messages = entries
+    assert header["msgid"] == "" and "fuzzy" not in header["flags"]
+    assert "Language: en" in header["msgstr"] and "nplurals=2" in header["msgstr"]
+    assert len(messages) > 800
+    empty = [e["msgid"] for e in messages if not all(t.strip() for t in translations(e))]
+    fuzzy = [e["msgid"] for e in messages if "fuzzy" in e["flags"]]
+    assert empty == [] and fuzzy == []
+    plurals = [e for e in messages if "msgid_plural" in e]
+    assert plurals and all(len(translations(e)) == 2 for e in plurals)
+
+
+def test_it_keeps_every_placeholder(entries):
+    for entry in entries[1:]:
+        if "python-format" not in entry["flags"]:
+            continue
+        wanted = sorted(PLACEHOLDER.findall(entry["msgid"]))
+        for text in translations(entry):
+            assert sorted(PLACEHOLDER.findall(text)) == wanted, entry["msgid"]
+
+
+def test_it_writes_english_not_chinese(entries):
+    """Data examples aside (a unit's name, the plan's own words), no translation is Chinese."""
+    allowed = {"按方案中的写法填写，如“区市场监管局（知识产权局）”", "如：验收、完成",
+               "如“各开发区”“各街镇”，代表一组单位"}
+    chinese = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]")
+    wrong = [e["msgid"] for e in entries[1:] if e["msgid"] not in allowed
+             and any(chinese.search(t) for t in translations(e))]
+    assert wrong == []
+
+
+def test_it_ships_the_compiled_catalogue_of_the_same_texts(entries):
+    """The .mo is committed (no gettext tools needed to run the portal) and matches the .po."""
+    with open(CATALOGUE / "django.mo", "rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    for entry in entries[1:]:
+        msgid = entry["msgid"]
+        if "msgctxt" in entry:
+            msgid = f"{entry['msgctxt']}\x04{msgid}"
+        if "msgid_plural" in entry:
+            assert compiled.ngettext(msgid, entry["msgid_plural"], 1) == translations(entry)[0]
+            assert compiled.ngettext(msgid, entry["msgid_plural"], 5) == translations(entry)[1]
+        else:
+            assert compiled.gettext(msgid) == entry["msgstr"], entry["msgid"]
+
+
+def test_it_has_no_chinese_word_outside_translate_tags_in_the_portal_templates():
+    root = Path(settings.BASE_DIR) / "templates"
+    marked = re.compile(r"\{%\s*blocktranslate.*?\{%\s*endblocktranslate\s*%\}"
+                        r"|\{%\s*translate\s+(['\"]).*?\1.*?%\}|_\((['\"]).*?\2\)|\{#.*?#\}",
+                        re.S)
+    ideograph = re.compile(r"[\u4e00-\u9fff]+")
+    found = []
+    for pattern in MARKED_TEMPLATES:
+        for path in sorted(root.glob(pattern)):
+            if path.name.startswith("indicator_detail"):
+                continue
+            rest = marked.sub(" ", path.read_text(encoding="utf-8"))
+            found += [f"{path.relative_to(root)}: {word}" for word in ideograph.findall(rest)]
+    assert found == []
+
+
+# The pages, in English.
+
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def page(client, url, **params) -> str:
+    response = client.get(url, params)
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+    return response.content.decode()
+
+
+def assert_english(content: str, shown: list[str], not_shown: list[str]):
+    assert [s for s in shown if s not in content] == []
+    assert [s for s in not_shown if s in content] == []
+
+
+def binhai_plan() -> Plan:
+    return Plan.objects.filter(district__code="binhai").order_by("pk").first()
+
+
+def submit(code, number, year, value):
+    indicator = Indicator.objects.get(plan__district__code=code, number=number)
+    return Figure.objects.create(indicator=indicator, year=year, value=Decimal(value),
+                                 review_status=ReviewStatus.SUBMITTED)
+
+
+@pytest.mark.django_db
+def test_it_shows_the_home_page_in_english(reporter_binhai, client_for):
+    content = page(english(client_for(reporter_binhai)), reverse("plans:home"))
+    assert_english(
+        content,
+        ["IP Plan Monitoring", "Home", "Log out", "My account", "My to-do list",
+         "District IP plans", "Plan period", '<html lang="en">', '<option value="en" selected>'],
+        ["首页", "退出", "我的账号", "我的待办", "各区知识产权规划", "规划期", "知识产权规划指标监测平台"],
+    )
+    assert "天津市滨海新区" in content  # the plans' data stays as written
+
+
+@pytest.mark.django_db
+def test_it_shows_the_entry_grid_in_english(reporter_binhai, client_for):
+    plan = binhai_plan()
+    content = page(english(client_for(reporter_binhai)),
+                   reverse("indicators:entry_grid", args=["binhai", plan.pk, 2023]))
+    assert_english(
+        content,
+        ["2023 indicator entry", "Save draft", "Save and submit for review", "Status legend",
+         "Expected progress", "Baseline", "Download Excel workbook", "Achieved", "On track",
+         "At risk", "Behind", "No data", "Evidence", 'data-typed-label="As typed"'],
+        ["保存草稿", "保存并提交审核", "状态图例", "序时进度", "基础值", "本年目标", "佐证材料",
+         "下载 Excel 填报表", "无数据", "按本次填报", "按已审核值"],
+    )
+    assert "有效发明专利量" in content  # an indicator's name is data
+
+
+@pytest.mark.django_db
+def test_it_shows_the_review_queue_in_english(coordinator_binhai, client_for):
+    submit("binhai", "7", 2023, "21500")
+    content = page(english(client_for(coordinator_binhai)),
+                   reverse("reporting:queue", args=["binhai"]))
+    assert_english(
+        content,
+        ["Review queue", "Indicator figures", "Follow-up list", "Approve", "Return",
+         "Approve selected", "Return selected", "Reporter / submitted at", "Select all"],
+        ["审核队列", "指标数据", "待核查清单", "批量通过", "批量退回", "填报人 / 提交时间", "全选",
+         "退回原因"],
+    )
+    assert "有效发明专利量" in content and "21500" in content
+
+
+@pytest.mark.django_db
+def test_it_shows_the_task_progress_list_in_english(reporter_binhai, client_for):
+    content = page(english(client_for(reporter_binhai)),
+                   reverse("tasks:progress_list", args=["binhai", 2023]))
+    assert_english(
+        content,
+        ["Key task progress", "Tasks your unit leads", "Responsible units", "Task status",
+         "Latest progress", "Filter", "Not started", "Not reported", "Enter"],
+        ["重点任务推进情况", "本单位牵头的任务", "推进状态", "最新进展", "筛选", "未开始", "未填报",
+         "排序：", "逾期未报"],
+    )
+    assert "区市场监管局（知识产权局）" in content  # a unit's name is data
+
+
+@pytest.mark.django_db
+def test_it_shows_a_task_entry_in_english(reporter_binhai, client_for):
+    progress = TaskProgress.objects.filter(task__plan__district__code="binhai").first()
+    task = progress.task if progress else None
+    if task is None:
+        from tasks.models import Task
+
+        unit = reporter_binhai.profile.unit
+        task = Task.objects.rows().filter(plan__district__code="binhai", lead_unit=unit).first()
+    content = page(english(client_for(reporter_binhai)),
+                   reverse("tasks:progress_entry", args=[task.pk, 2023]))
+    assert_english(
+        content,
+        ["Task progress report", "Lead unit", "Supporting units", "Save draft",
+         "Submit for review", "Percent complete"],
+        ["任务进展填报", "牵头单位", "配合单位", "保存草稿", "提交审核", "完成百分比"],
+    )
+
+
+@pytest.mark.django_db
+def test_it_shows_the_overview_in_english(leader_binhai, client_for):
+    content = page(english(client_for(leader_binhai)), reverse("dashboards:overview"))
+    assert_english(
+        content,
+        ["Status legend", "As of year", "Latest year of each district", "Task board",
+         "Reporting", "Achieved", "On track", "At risk", "Behind", "No data",
+         "Below 85% of the expected value"],
+        ["状态图例", "截至年份", "各区最新年度", "任务看板", "填报情况", "序时进度", "各区规划实施总览",
+         "已完成", "预警", "滞后", "无数据"],
+    )
+    assert "滨海新区" in content
+
+
+@pytest.mark.django_db
+def test_it_shows_the_district_dashboard_in_english(leader_binhai, client_for):
+    content = page(english(client_for(leader_binhai)),
+                   reverse("dashboards:district", args=["binhai"]), year=2023)
+    assert_english(
+        content,
+        ["Indicator results · as of 2023", "Percent complete", "Expected progress",
+         "Task board", "All categories", "Filter", "Status legend", "As of year",
+         "Percent complete and expected progress by indicator", "Indicator status by category"],
+        ["指标完成情况", "完成率", "序时进度", "任务看板", "全部类别", "筛选", "状态图例", "截至年份",
+         "各类别指标状态", "无数据"],
+    )
+    assert "有效发明专利量" in content
+
+
+@pytest.mark.django_db
+def test_it_stays_chinese_without_the_cookie_whatever_the_browser_asks(
+        reporter_binhai, leader_binhai, client_for):
+    plan = binhai_plan()
+    reporter = client_for(reporter_binhai)
+    home = reporter.get(reverse("plans:home"), HTTP_ACCEPT_LANGUAGE="en")
+    grid = reporter.get(reverse("indicators:entry_grid", args=["binhai", plan.pk, 2023]),
+                        HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    overview = client_for(leader_binhai).get(reverse("dashboards:overview"),
+                                             HTTP_ACCEPT_LANGUAGE="en")
+    assert home["Content-Language"] == "zh-hans"
+    assert_english(home.content.decode(), ["首页", "我的待办", "各区知识产权规划"],
+                   ["My to-do list", "Log out"])
+    assert_english(grid.content.decode(), ["保存草稿", "状态图例", "序时进度", "按本次填报"],
+                   ["Save draft", "Status legend", "Expected progress"])
+    assert_english(overview.content.decode(), ["状态图例", "截至年份", "已完成"],
+                   ["Status legend", "As of year", "Achieved"])
+
+
+@pytest.mark.django_db
+def test_it_switches_back_to_chinese(reporter_binhai, client_for):
+    client = english(client_for(reporter_binhai))
+    assert "My to-do list" in page(client, reverse("plans:home"))
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert response.status_code == 302
+    content = client.get(reverse("plans:home")).content.decode()
+    assert "我的待办" in content and "My to-do list" not in content
