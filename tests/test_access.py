@@ -53,6 +53,13 @@ TABLE = {
                          expect(BINHAI_VIEW)),
     "dashboards:unit_tasks": (lambda w: reverse("dashboards:unit_tasks", args=[
         "binhai", w["unit"].pk]), expect(BINHAI_VIEW)),
+    "dashboards:indicator": (lambda w: reverse("dashboards:indicator", args=[
+        w["indicator"].pk]), expect(BINHAI_VIEW)),
+    # every logged-in user: the table holds only the districts the user may view
+    "dashboards:compare": (lambda w: reverse("dashboards:compare", args=[
+        "valid_invention_patents"]), expect(EVERYONE)),
+    "dashboards:plan": (lambda w: reverse("dashboards:plan", args=[w["plan"].pk]),
+                        expect(BINHAI_VIEW)),
     "indicators:entry_index": (lambda w: reverse("indicators:entry_index", args=["binhai"]),
                                expect(BINHAI_ENTER)),
     "indicators:entry_grid": (lambda w: reverse("indicators:entry_grid", args=[

@@ -1,6 +1,8 @@
 """An admin corrects a transcription in the Django admin, and the export carries the correction."""
 
 import json
+import re
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -70,3 +72,66 @@ def test_an_admin_corrects_an_indicator_and_export_writes_it_back(admin_client):
     history = indicator.history.order_by("history_date")
     assert history.count() == 2
     assert history.last().history_user.username == "admin"
+
+
+# The admin at 1366 px, as a new user meets it.
+
+def test_stored_decimals_show_as_printed_in_lists_and_forms(admin_client):
+    indicator = Indicator.objects.get(plan__district__code="binhai", number="7")
+    Figure.objects.create(indicator=indicator, year=2023, value=Decimal("21500.0000"))
+    pages = [
+        reverse("admin:indicators_indicator_changelist"),
+        reverse("admin:indicators_target_changelist"),
+        reverse("admin:indicators_figure_changelist"),
+        reverse("admin:indicators_indicator_change", args=[indicator.pk]),
+        reverse("admin:indicators_figure_change", args=[Figure.objects.get().pk]),
+    ]
+    for url in pages:
+        content = admin_client.get(url).content.decode()
+        assert not re.search(r"\d\.0000\b", content), url
+    content = admin_client.get(pages[3]).content.decode()
+    assert 'value="13066"' in content and 'value="25000"' in content
+    assert "13066（2021）" in admin_client.get(pages[0], {"q": "有效发明专利量"}).content.decode()
+    assert "21500" in admin_client.get(pages[2]).content.decode()
+
+
+def test_the_targets_inline_is_stacked_with_every_field_in_view(admin_client):
+    indicator = Indicator.objects.get(plan__district__code="baoshui", number="9")
+    response = admin_client.get(reverse("admin:indicators_indicator_change",
+                                        args=[indicator.pk]))
+    (inline,) = response.context["inline_admin_formsets"]
+    assert inline.opts.template == "admin/edit_inline/stacked.html"
+    assert "ipops-targets" in inline.classes
+    lines = [len(line) for _name, options in inline.opts.get_fieldsets(None)
+             for line in options["fields"] if isinstance(line, tuple)]
+    assert max(lines) <= 6  # at most six narrow fields on one line
+    content = response.content.decode()
+    assert content.count("原目标值") >= 3 and content.count("调整原因") >= 3  # one per target year
+    assert "ipops-admin.css" in content
+
+
+def test_the_history_page_reads_in_chinese_with_no_none(admin_client):
+    indicator = Indicator.objects.get(plan__district__code="binhai", number="7")
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+    data = post_data(admin_client.get(url))
+    data["baseline_value"] = "13100"
+    assert admin_client.post(url, data).status_code == 302
+    content = admin_client.get(reverse("admin:indicators_indicator_history",
+                                       args=[indicator.pk])).content.decode()
+    assert "修改内容" in content and "修改原因" in content and "修改人" in content
+    table = content[content.index('id="change-history"'):]
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', table[:table.index("</thead>")])
+    assert headers == ["版本", "时间", "操作", "修改人", "修改原因", "修改内容（原值 → 新值）"]
+    assert ">None<" not in content and "None" not in content
+    assert "未填写" in content  # no reason given in the admin
+    assert "13066" in content and "13100" in content and "13066.0000" not in content
+    assert "系统（导入或命令）" in content  # the first version came from load_plans
+
+
+def test_task_text_is_cut_with_an_ellipsis_and_inferred_units_are_a_grey_word(admin_client):
+    content = admin_client.get(reverse("admin:tasks_task_changelist"),
+                               {"units_inferred__exact": "1"}).content.decode()
+    assert "…" in content
+    assert 'class="ipops-tag">推定<' in content
+    assert "icon-no.svg" not in content and "icon-yes.svg" not in content
+    assert "责任单位来源" in content

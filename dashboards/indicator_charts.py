@@ -1,0 +1,139 @@
+"""Charts of the indicator page and the district comparison: selector rows in, figure data out.
+
+Colours come from the engine's status style (dashboards.charts.status_colour); every coloured
+mark also carries the status word, so colour is never alone.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from dashboards.charts import FONT, figure_data, layout, status_colour
+from indicators.progress import MILESTONE, Status
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _plain(value: Decimal | None, places: str = "0.01") -> str:
+    if value is None:
+        return "—"
+    text = format(value.quantize(Decimal(places)).normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def indicator_chart(page) -> dict | None:
+    """Actual values over the years against the expected path (序时进度) and the targets.
+
+    None for a milestone, which has no numbers to draw (its table row per year says done or not).
+    """
+    indicator, rows = page.indicator, page.rows
+    if page.progress.judged_as == MILESTONE:
+        return None
+    unit = "%" if page.progress.judged_as == "growth" else indicator.unit
+    figure = go.Figure()
+
+    path_x, path_y = [], []
+    growth = page.progress.judged_as == "growth"
+    # A growth rate's start point is its quantity's baseline, not a rate: it is not drawn.
+    start = None if growth else next((r.progress.start for r in rows if r.progress.start), None)
+    if start and start[0] < rows[0].year:
+        path_x.append(start[0])
+        path_y.append(_float(start[1]))
+    for row in rows:
+        if row.progress.expected is not None:
+            path_x.append(row.year)
+            path_y.append(_float(row.progress.expected))
+    if path_x:
+        figure.add_trace(go.Scatter(
+            x=path_x, y=path_y, mode="lines", name=_("序时进度（应达值）"),
+            line={"color": "#6b7785", "dash": "dash", "width": 2},
+            hovertemplate=_("%{x} 年应达 %{y}") + "<extra></extra>",
+        ))
+
+    numeric = [t for t in page.targets if t.comparator not in ("",) and
+               (t.value is not None or t.low is not None)]
+    if numeric:
+        figure.add_trace(go.Scatter(
+            x=[t.year for t in numeric], y=[_float(t.low if t.comparator == "between" else t.value)
+                                             for t in numeric],
+            mode="markers+text", name=_("目标值"), text=[t.display for t in numeric],
+            textposition="middle right",
+            marker={"symbol": "diamond", "size": 13, "color": "#1f2933"},
+            hovertemplate=_("%{x} 年目标 %{text}") + "<extra></extra>",
+        ))
+    originals = [t for t in page.targets if t.original_value is not None]
+    if originals:
+        figure.add_trace(go.Scatter(
+            x=[t.year for t in originals], y=[_float(t.original_value) for t in originals],
+            mode="markers", name=_("原目标值（调整前）"),
+            marker={"symbol": "diamond-open", "size": 13, "color": "#6b7785"},
+            hovertemplate=_("%{x} 年原目标 %{y}") + "<extra></extra>",
+        ))
+    if start and indicator.baseline_value is not None:
+        figure.add_trace(go.Scatter(
+            x=[start[0]], y=[_float(start[1])], mode="markers", name=_("基础值"),
+            marker={"symbol": "square", "size": 10, "color": "#8aa4c8"},
+            hovertemplate=_("%{x} 年基础值 %{y}") + "<extra></extra>",
+        ))
+
+    actual = [r for r in rows if r.progress.actual is not None]
+    if actual:
+        labels = [f"{Status(r.progress.status).icon} {r.progress.status.label}" for r in actual]
+        figure.add_trace(go.Scatter(
+            x=[r.year for r in actual], y=[_float(r.progress.actual) for r in actual],
+            mode="lines+markers+text", name=_("实际值（已审核）"), text=labels,
+            textposition="top center",
+            textfont={"size": 12, "color": [status_colour(r.progress.status) for r in actual]},
+            customdata=[[_plain(r.progress.actual), _plain(r.progress.percent, "0.1")]
+                        for r in actual],
+            line={"color": "#1f2933", "width": 2},
+            marker={"size": 12, "color": [status_colour(r.progress.status) for r in actual],
+                    "line": {"color": "#ffffff", "width": 1}},
+            hovertemplate=_("%{x} 年实际 %{customdata[0]}，完成 %{customdata[1]}%，%{text}")
+            + "<extra></extra>",
+        ))
+    years = [r.year for r in rows]
+    if start:
+        years.append(start[0])
+    figure.update_layout(**layout(
+        height=360, margin={"l": 60, "r": 30, "t": 36, "b": 40},
+        xaxis={"title": {"text": _("年份")}, "dtick": 1, "range": [min(years) - 0.5,
+                                                                   max(years) + 0.8]},
+        yaxis={"rangemode": "tozero", "automargin": True},
+        legend={"orientation": "h", "y": -0.18},
+        annotations=[{"text": _("单位：%(unit)s") % {"unit": unit} if unit else "", "x": 0, "y": 1.08,
+                      "xref": "paper", "yref": "paper", "showarrow": False, "xanchor": "left",
+                      "font": {"size": 12, "color": "#6b7785"}}],
+    ))
+    return figure_data(figure)
+
+
+def compare_chart(rows) -> dict | None:
+    """Percent complete per district's indicator, one bar each, coloured and labelled by status."""
+    if not rows:
+        return None
+    labels = [f"{r.indicator.plan.district.name} · {r.indicator.number}（{r.as_of}）" for r in rows]
+    percent = [_float(r.progress.percent) or 0 for r in rows]
+    text = [f"{Status(r.progress.status).icon} {r.progress.status.label}"
+            + (f" {_plain(r.progress.percent, '0.1')}%" if r.progress.percent is not None else "")
+            for r in rows]
+    figure = go.Figure(go.Bar(
+        x=percent, y=labels, orientation="h", text=text, textposition="outside",
+        cliponaxis=False, customdata=[[r.indicator.name] for r in rows],
+        marker={"color": [status_colour(r.progress.status) for r in rows]},
+        hovertemplate="%{y}<br>%{customdata[0]}<br>" + _("完成") + " %{x}%<extra></extra>",
+    ))
+    figure.update_layout(**layout(
+        height=max(200, 80 + 44 * len(rows)), showlegend=False, bargap=0.35,
+        margin={"l": 20, "r": 40, "t": 20, "b": 50},
+        xaxis={"title": {"text": _("完成百分比（%）")}, "range": [0, 130], "tickvals":
+               [0, 20, 40, 60, 80, 100]},
+        yaxis={"autorange": "reversed", "automargin": True},
+        font={"family": FONT, "size": 13},
+    ))
+    return figure_data(figure)

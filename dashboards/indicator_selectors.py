@@ -1,0 +1,350 @@
+"""Reads for the indicator page, the district comparison and the plan page.
+
+Every status and expected value comes from the progress engine (indicators.progress.compute),
+fed by the same specs as indicators.selectors.indicators_progress; the data are fetched once
+and the engine is called for each year. Each function runs a constant number of queries
+whatever the number of indicators, targets, figures, history rows and tasks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min, Prefetch, Q
+from django.utils import timezone
+
+from dashboards.sources import Excerpt, fold, indicator_excerpts
+from indicators.models import Figure, Indicator, Target
+from indicators.progress import Progress, compute
+from indicators.selectors import figure_spec, indicator_spec, progress_band
+from plans.models import Plan, Unit
+from reporting.choices import ReviewStatus
+from reporting.history import entry_history
+from tasks.models import Task, TaskProgress, TaskSupport
+from tasks.selectors import period_rank
+
+FIGURE_HISTORY_FIELDS = ["value", "done", "numerator", "denominator", "note", "reason", "remedy",
+                         "review_status", "return_reason", "change_reason"]
+
+# Words that name what an indicator measures. A task row is linked to an indicator when its
+# text holds one of the words found in the indicator's name (the longest ones: "集体商标", not
+# also "商标"), or when the indicator's source pointer names the task row.
+MEASURE_WORDS = [
+    "专利导航", "微导航", "高价值专利", "发明专利", "有效专利", "专利申请", "PCT", "海外", "商标",
+    "地理标志", "品牌", "贯标", "管理规范", "托管", "质押融资", "证券化", "融资", "运营中心",
+    "运营平台", "运营服务平台", "运营服务体系", "运营大厦", "展示中心", "聚集区", "集聚区",
+    "集聚发展", "服务机构", "代理机构", "公共服务平台", "交流平台", "培训", "人才", "维权援助",
+    "调解", "执法", "司法", "转让", "许可", "交易", "技术合同", "转化", "优势示范企业", "优势企业",
+    "示范企业", "试点", "基金", "风险补偿", "专项经费", "非正常专利", "满意度", "特色园区", "园区",
+    "集体商标", "驰名商标", "著名商标", "名牌", "工作站", "特色小镇", "预审", "产业集群", "数字创意",
+    "保护中心", "高校",
+]
+
+
+def measure_words(name: str) -> list[str]:
+    found = [w for w in MEASURE_WORDS if w in name]
+    return [w for w in found if not any(w != other and w in other for other in found)]
+
+
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+# The engine, fed once.
+
+def _engine_data(indicators: list[Indicator], *, approved_only: bool, related=()):
+    """Targets and figures of these indicators (and of their quantity indicators), two queries."""
+    ids = [i.pk for i in indicators]
+    sources = {i.quantity_indicator_id or i.pk for i in indicators}
+    targets = defaultdict(list)
+    for target in (Target.objects.filter(indicator_id__in=ids).select_related(*related)
+                   .order_by("year")):
+        targets[target.indicator_id].append(target)
+    figures = Figure.objects.filter(indicator_id__in=sources).order_by("year")
+    if approved_only:
+        figures = figures.filter(review_status=ReviewStatus.APPROVED).only(
+            "indicator_id", "year", "value", "done", "review_status")
+    else:
+        figures = figures.select_related("updated_by", "approved_by")
+    by_indicator = defaultdict(list)
+    for figure in figures:
+        by_indicator[figure.indicator_id].append(figure)
+    return targets, by_indicator
+
+
+def _progress(indicator, targets, figures, year: int) -> Progress:
+    """The engine's result for one year, from data already fetched."""
+    spec = indicator_spec(indicator, targets, indicator.quantity_indicator)
+    return compute(spec, [figure_spec(f) for f in figures], year, progress_band())
+
+
+# The indicator page.
+
+@dataclass
+class YearRow:
+    year: int
+    target: Target | None
+    progress: Progress
+    figure: Figure | None  # the figure of the year (the quantity's, for a linked growth rate)
+    selected: bool = False
+
+
+@dataclass
+class FigureRow:
+    figure: Figure
+    versions: list
+
+
+@dataclass
+class LinkedTask:
+    task: Task
+    named: bool  # named by the source pointer (else found by a measure word)
+    latest: TaskProgress | None = None
+
+
+@dataclass
+class IndicatorPage:
+    indicator: Indicator
+    year: int
+    years: list[int]
+    targets: list[Target]
+    rows: list[YearRow]
+    progress: Progress
+    figures: list[FigureRow]
+    quantity_source: Indicator | None  # whose figures hold the quantity (a linked growth rate)
+    growth_indicators: list[Indicator]  # growth rates computed from this indicator
+    tasks: list[LinkedTask]
+    task_words: list[str]
+    excerpts: list[Excerpt] = field(default_factory=list)
+
+    @property
+    def adjusted(self) -> list[Target]:
+        return [t for t in self.targets if t.adjusted_at or t.original_value is not None]
+
+
+class _History:
+    """Figure history rows fetched for many figures at once, read by ``entry_history``."""
+
+    def __init__(self, records):
+        self.records = records
+
+    def select_related(self, *fields):
+        return self
+
+    def order_by(self, *fields):
+        return sorted(self.records, key=lambda r: (r.history_date, r.history_id))
+
+
+class _WithHistory:
+    def __init__(self, entry, records):
+        self._meta = entry._meta
+        self.history = _History(records)
+
+
+def _histories(figures: list[Figure]) -> dict[int, list]:
+    """Every history row of these figures with its user, one query."""
+    records = defaultdict(list)
+    if figures:
+        rows = (Figure.history.filter(id__in=[f.pk for f in figures])
+                .select_related("history_user"))
+        for row in rows:
+            records[row.id].append(row)
+    return records
+
+
+def default_year(indicator: Indicator, figures) -> int:
+    """The latest year with an approved figure, else this year within the plan's period."""
+    plan = indicator.plan
+    approved = [f.year for f in figures if f.review_status == ReviewStatus.APPROVED
+                and f.year >= plan.start_year]
+    if approved:
+        return max(approved)
+    return max(plan.start_year, min(this_year(), plan.end_year))
+
+
+def page_years(plan, year: int, figures, targets) -> list[int]:
+    """The years shown: from the plan's first year to the year asked for or the latest figure,
+    then on to the next target year (a 2021–2035 plan does not list ten empty years)."""
+    end = max([year] + [f.year for f in figures])
+    later = sorted(t.year for t in targets if t.year > end)
+    if later:
+        end = later[0]
+    end = max(min(end, plan.end_year), year)
+    return sorted(set(range(plan.start_year, end + 1)) | {year})
+
+
+def _linked_tasks(indicator: Indicator, year: int) -> tuple[list[LinkedTask], list[str]]:
+    """Task rows of the plan named by the source pointer or sharing a measure word (2 queries)."""
+    words = measure_words(indicator.name)
+    parts = [fold(p) for p in re.split(r"[；;]", indicator.source or "") if p.strip()]
+    tasks = list(
+        Task.objects.rows().filter(plan_id=indicator.plan_id).select_related("lead_unit", "parent")
+        .prefetch_related(Prefetch("tasksupport_set",
+                                   queryset=TaskSupport.objects.select_related("unit")
+                                   .order_by("position")))
+        .order_by("position")
+    )
+
+    def named(task):
+        own = fold(task.source)
+        return bool(own) and any(
+            p == own or (p.startswith(own) and not p[len(own)].isdigit()) for p in parts)
+
+    linked = []
+    for task in tasks:
+        is_named = named(task)
+        if is_named or any(w in task.text for w in words):
+            linked.append(LinkedTask(task, is_named))
+    linked.sort(key=lambda row: (not row.named, row.task.position))
+    latest = {}
+    progress = (TaskProgress.objects.filter(task_id__in=[r.task.pk for r in linked], year=year,
+                                            review_status=ReviewStatus.APPROVED)
+                .only("task_id", "quarter", "status", "percent"))
+    for entry in progress:
+        current = latest.get(entry.task_id)
+        if current is None or period_rank(entry.quarter) > period_rank(current.quarter):
+            latest[entry.task_id] = entry
+    for row in linked:
+        row.latest = latest.get(row.task.pk)
+    return linked, words
+
+
+def indicator_page(*, indicator: Indicator, year: int | None = None) -> IndicatorPage:
+    """Everything the indicator page shows (``indicator`` fetched with its plan, district and
+    quantity indicator). Seven queries whatever the number of years, figures and versions."""
+    plan = indicator.plan
+    targets_by, figures_by = _engine_data([indicator], approved_only=False,
+                                          related=("adjusted_by",))
+    targets = targets_by[indicator.pk]
+    source = indicator.quantity_indicator
+    figures = figures_by[(source or indicator).pk]
+    if year is None:
+        year = default_year(indicator, figures)
+    years = page_years(plan, year, figures, targets)
+    by_year = {f.year: f for f in figures}
+    target_by_year = {t.year: t for t in targets}
+    rows = [YearRow(y, target_by_year.get(y), _progress(indicator, targets, figures, y),
+                    by_year.get(y), y == year) for y in years]
+    progress = next(r.progress for r in rows if r.selected)
+    histories = _histories(figures)
+    figure_rows = [
+        FigureRow(f, entry_history(_WithHistory(f, histories[f.pk]),
+                                   fields=FIGURE_HISTORY_FIELDS))
+        for f in sorted(figures, key=lambda f: f.year, reverse=True)
+    ]
+    tasks, words = _linked_tasks(indicator, year)
+    return IndicatorPage(
+        indicator=indicator, year=year, years=years, targets=targets, rows=rows,
+        progress=progress, figures=figure_rows, quantity_source=source,
+        growth_indicators=list(indicator.growth_indicators.order_by("position")),
+        tasks=tasks, task_words=words,
+        excerpts=indicator_excerpts(indicator, targets),
+    )
+
+
+# The district comparison.
+
+@dataclass
+class IndicatorRow:
+    """An indicator judged as of a year, with its targets (for the comparison and plan pages)."""
+
+    indicator: Indicator
+    as_of: int  # the year judged: the one chosen, or the plan's last year if it ended before
+    targets: list[Target]
+    progress: Progress
+
+    @property
+    def final_target(self) -> Target | None:
+        numeric = [t for t in self.targets if t.year == self.progress.target_year]
+        return numeric[0] if numeric else (self.targets[-1] if self.targets else None)
+
+    @property
+    def before_plan(self) -> bool:
+        return self.as_of < self.indicator.plan.start_year
+
+
+def compare_years(concept: str, districts) -> list[int]:
+    """The years of the plans holding the concept, for the year choice (one query)."""
+    span = Plan.objects.filter(district__in=districts, indicators__concept=concept).aggregate(
+        first=Min("start_year"), last=Max("end_year"))
+    if span["first"] is None:
+        return [this_year()]
+    return list(range(span["first"], max(span["last"], span["first"]) + 1))
+
+
+def compare_default_year(concept: str, districts) -> int:
+    latest = (Figure.objects.filter(indicator__plan__district__in=districts,
+                                    review_status=ReviewStatus.APPROVED)
+              .filter(indicator__concept=concept)
+              .aggregate(year=Max("year"))["year"])
+    return latest or this_year()
+
+
+def _judged(indicators, year: int, *, cap: bool) -> list[IndicatorRow]:
+    """The indicators judged by the engine as of ``year`` (capped by each plan's last year when
+    ``cap``), two queries for their targets and approved figures."""
+    indicators = list(indicators)
+    targets, figures = _engine_data(indicators, approved_only=True)
+    rows = []
+    for indicator in indicators:
+        as_of = min(year, indicator.plan.end_year) if cap else year
+        own = figures[indicator.quantity_indicator_id or indicator.pk]
+        rows.append(IndicatorRow(indicator, as_of, targets[indicator.pk],
+                                 _progress(indicator, targets[indicator.pk], own, as_of)))
+    return rows
+
+
+def compare_rows(*, concept: str, districts, year: int) -> list[IndicatorRow]:
+    """Every indicator tagged ``concept`` in these districts, judged as of ``year`` (or as of the
+    last year of a plan that ended before it). Three queries."""
+    return _judged(
+        Indicator.objects.filter(concept=concept, plan__district__in=districts)
+        .select_related("plan__district", "quantity_indicator")
+        .order_by("plan__district__city", "plan__district__code", "plan__start_year", "position"),
+        year, cap=True)
+
+
+# The plan page.
+
+@dataclass
+class PlanCounts:
+    indicators: int
+    table_rows: int
+    text_goals: int
+    task_rows: int
+    headings: int
+    inferred: int
+    units: int
+
+
+def plan_counts(plan: Plan) -> PlanCounts:
+    """What the plan holds, each count saying what it counts (three queries)."""
+    numbers = list(plan.indicators.values_list("number", flat=True))
+    text_goals = sum(1 for n in numbers if n.startswith("T"))
+    tasks = Task.objects.filter(plan=plan).aggregate(
+        total=Count("pk", distinct=True),
+        headings=Count("pk", filter=Q(children__isnull=False), distinct=True),
+        inferred=Count("pk", filter=Q(children__isnull=True, units_inferred=True),
+                       distinct=True),
+    )
+    return PlanCounts(
+        indicators=len(numbers), table_rows=len(numbers) - text_goals, text_goals=text_goals,
+        task_rows=tasks["total"] - tasks["headings"], headings=tasks["headings"],
+        inferred=tasks["inferred"], units=Unit.objects.filter(district_id=plan.district_id).count(),
+    )
+
+
+def plan_default_year(plan: Plan) -> int:
+    latest = (Figure.objects.filter(indicator__plan=plan, review_status=ReviewStatus.APPROVED,
+                                    year__gte=plan.start_year)
+              .aggregate(year=Max("year"))["year"])
+    return latest or max(plan.start_year, min(this_year(), plan.end_year))
+
+
+def plan_rows(plan: Plan, year: int) -> list[IndicatorRow]:
+    """The plan's indicators with the engine's progress as of ``year`` (three queries)."""
+    return _judged(plan.indicators.select_related("plan__district", "quantity_indicator")
+                   .order_by("position"), year, cap=False)
+
