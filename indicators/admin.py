@@ -53,7 +53,8 @@ class IndicatorAdmin(PlainHistoryMixin, SimpleHistoryAdmin):
     @admin.display(description=_("基础值"), ordering="baseline_value")
     def baseline(self, obj):
         if obj.baseline_value is None:
-            return f"（{obj.baseline_year} 年为基期）" if obj.baseline_year else "—"
+            return _("（%(year)s 年为基期）") % {"year": obj.baseline_year} \
+                if obj.baseline_year else "—"
         year = f"（{obj.baseline_year}）" if obj.baseline_year else ""
         return f"{plain_number(obj.baseline_value)}{year}"
 
