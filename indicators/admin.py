@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Figure, Indicator, Target
 from plans.admin import PLAIN_DECIMALS, PlainHistoryMixin, cut, plain_number
+from reporting.admin import ReadOnlyEntryAdmin
 
 
 class TargetInline(admin.StackedInline):
@@ -87,7 +88,7 @@ class TargetAdmin(PlainHistoryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(PlainHistoryMixin, SimpleHistoryAdmin):
+class FigureAdmin(ReadOnlyEntryAdmin, PlainHistoryMixin, SimpleHistoryAdmin):
     list_display = ["indicator", "year", "shown_value", "review_status", "updated_by",
                     "updated_at"]
     list_filter = ["indicator__plan__district", "year", "review_status"]
@@ -98,8 +99,8 @@ class FigureAdmin(PlainHistoryMixin, SimpleHistoryAdmin):
     formfield_overrides = {**PLAIN_DECIMALS,
                            models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
     fieldsets = [
-        (None, {"fields": ["indicator", "year", ("value", "done"), ("numerator", "denominator"),
-                           "note"]}),
+        (None, {"description": _("实际值只在门户中填报、审核和更正（有版本控制和审核流程），此处只读。"),
+                "fields": ["indicator", "year", "shown_value", "note"]}),
         (_("审核"), {"fields": ["review_status", "return_reason", "change_reason",
                                ("submitted_at", "submitted_late"), ("approved_by", "approved_at"),
                                "version"]}),

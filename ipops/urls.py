@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 admin.site.site_header = "知识产权规划指标监测平台 · 系统管理"
 admin.site.site_title = "ipops 系统管理"
 admin.site.index_title = "系统管理"
+admin.site.enable_nav_sidebar = False  # the pages need the width at 1366 px
 
 urlpatterns = [
     path("", include("plans.urls")),

@@ -26,3 +26,17 @@ class ReportingRoundAdmin(admin.ModelAdmin):
         if not change and obj.opened_by_id is None:
             obj.opened_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class ReadOnlyEntryAdmin:
+    """Figures and task progress are read in the admin, never written there: every change goes
+    through the portal's review path (versions, history with a reason, approval)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin import PlainHistoryMixin, cut, grey_tag
+from reporting.admin import ReadOnlyEntryAdmin
 from tasks.models import Task, TaskContribution, TaskProgress, TaskSupport
 
 
@@ -44,7 +45,7 @@ class TaskAdmin(PlainHistoryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(TaskProgress)
-class TaskProgressAdmin(PlainHistoryMixin, SimpleHistoryAdmin):
+class TaskProgressAdmin(ReadOnlyEntryAdmin, PlainHistoryMixin, SimpleHistoryAdmin):
     list_display = ["task_shown", "year", "quarter", "status", "percent", "review_status",
                     "updated_by"]
     list_filter = ["task__plan__district", "year", "status", "review_status"]

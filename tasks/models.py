@@ -66,9 +66,10 @@ class Task(models.Model):
         ]
 
     def __str__(self):
+        text = self.text if len(self.text) <= 60 else self.text[:59] + "…"
         if self.number and not self.text.startswith(self.number):
-            return f"{self.number} {self.text[:60]}"
-        return self.text[:60]
+            return f"{self.number} {text}"
+        return text
 
 
 class TaskSupport(models.Model):

@@ -27,7 +27,7 @@ STRONG_KEY = "a-strong-key-for-the-deploy-check-" + "Zq7" * 12
 def manage(*args, **env):
     """Run manage.py with the production settings and only the environment given."""
     clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("SECURE_", "SECRET_KEY", "DEBUG", "DJANGO_SETTINGS"))}
+             if not k.startswith(("SECURE_", "SECRET_KEY", "DEBUG", "DJANGO_"))}
     clean.update(DJANGO_SETTINGS_MODULE="ipops.settings", **env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
                           capture_output=True, text=True, timeout=120)

@@ -55,6 +55,9 @@ def portal_menu(context) -> list[tuple[str, str]]:
     if district:
         items.append((_("指标看板"), reverse("dashboards:district", args=[district.code])))
         items.append((_("指标填报"), reverse("indicators:entry_index", args=[district.code])))
+    if role is not None:
+        items.append((_("区域对比"), reverse("dashboards:compare",
+                                         args=["high_value_invention_per_10k"])))
     if role in (Role.COORDINATOR, Role.REPORTER, Role.ADMIN, Role.LEADER):
         items.append((_("任务推进"), reverse("tasks:progress_home")))
     if role == Role.COORDINATOR and district:
