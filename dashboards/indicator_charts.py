@@ -11,6 +11,7 @@ from decimal import Decimal
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from ipops.numbers import plain_number
 from dashboards.charts import FONT, figure_data, layout, status_colour
 from indicators.progress import MILESTONE, Status
 
@@ -19,11 +20,8 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _plain(value: Decimal | None, places: str = "0.01") -> str:
-    if value is None:
-        return "—"
-    text = format(value.quantize(Decimal(places)).normalize(), "f")
-    return "0" if text in ("-0", "") else text
+def _plain(value: Decimal | None, places: int = 2) -> str:
+    return "—" if value is None else plain_number(value, places)
 
 
 def indicator_chart(page) -> dict | None:
@@ -89,7 +87,7 @@ def indicator_chart(page) -> dict | None:
             mode="lines+markers+text", name=_("实际值（已审核）"), text=labels,
             textposition="top center",
             textfont={"size": 12, "color": [status_colour(r.progress.status) for r in actual]},
-            customdata=[[_plain(r.progress.actual), _plain(r.progress.percent, "0.1")]
+            customdata=[[_plain(r.progress.actual), _plain(r.progress.percent, 1)]
                         for r in actual],
             line={"color": "#1f2933", "width": 2},
             marker={"size": 12, "color": [status_colour(r.progress.status) for r in actual],
@@ -120,7 +118,7 @@ def compare_chart(rows) -> dict | None:
     labels = [f"{r.indicator.plan.district.name} · {r.indicator.number}（{r.as_of}）" for r in rows]
     percent = [_float(r.progress.percent) or 0 for r in rows]
     text = [f"{Status(r.progress.status).icon} {r.progress.status.label}"
-            + (f" {_plain(r.progress.percent, '0.1')}%" if r.progress.percent is not None else "")
+            + (f" {_plain(r.progress.percent, 1)}%" if r.progress.percent is not None else "")
             for r in rows]
     figure = go.Figure(go.Bar(
         x=percent, y=labels, orientation="h", text=text, textposition="outside",

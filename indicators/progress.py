@@ -39,6 +39,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Iterable, Sequence
 
 from django.utils.translation import gettext_lazy as _
+
+from ipops.numbers import plain_number
 from django.utils.translation import pgettext_lazy
 
 DEFAULT_BAND = Decimal("0.15")
@@ -87,8 +89,8 @@ STATUS_ORDER = [Status.ACHIEVED, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND,
 
 def legend(band: Decimal = DEFAULT_BAND) -> list[dict]:
     """The status legend shown next to every colour: word, colour, icon and the rule."""
-    low = _plain((1 - band) * HUNDRED)
-    high = _plain((1 + band) * HUNDRED)
+    low = plain_number((1 - band) * HUNDRED)
+    high = plain_number((1 + band) * HUNDRED)
     rules = {
         Status.ACHIEVED: _("实际值已达到最终目标（里程碑已完成）"),
         Status.ON_TRACK: _("实际值达到序时进度"),
@@ -103,11 +105,6 @@ def legend(band: Decimal = DEFAULT_BAND) -> list[dict]:
          "icon": s.icon, "rule": rules[s]}
         for s in STATUS_ORDER
     ]
-
-
-def _plain(value: Decimal) -> str:
-    """85.00 → "85", 87.5 → "87.5"."""
-    return format(value.normalize(), "f")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from indicators.models import Figure
 from indicators.services import FigureRow, FigureSaveError, GridRow, figures_save, grid_rows
 from indicators.services import figure_row_check as check_row
 from indicators.uploads import FigureUpload, UploadStatus
-from indicators.workbooks import STORED_FIELDS, VALUE_FIELDS, plain_number, read_workbook
+from indicators.workbooks import STORED_FIELDS, VALUE_FIELDS, read_workbook
+from ipops.numbers import shown_value
 from reporting.choices import ReviewStatus
 
 
@@ -46,13 +47,7 @@ FIELD_LABELS = {
 
 def shown(value) -> str:
     """A stored or uploaded value as the preview shows it."""
-    if value is None or value == "":
-        return _("（空）")
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    if isinstance(value, Decimal):
-        return plain_number(value)
-    text = str(value)
+    text = shown_value(value)
     return text if len(text) <= 80 else text[:80] + "…"
 
 

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from ipops.numbers import plain_number
+
 RATIO_WORDS = ("每万", "每百", "占比", "比例", "比重", "率")
 
 
@@ -29,11 +31,6 @@ def ratio_scale(name: str, unit: str) -> Decimal:
     if "每百" in name:
         return Decimal(100)
     return Decimal(1)
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value.quantize(Decimal("0.01")).normalize(), "f")
-    return text
 
 
 @dataclass
@@ -91,7 +88,7 @@ def check_figure(
                 check.value = computed.quantize(Decimal("0.0001"))
             elif abs(computed - value) > max(Decimal("0.01"), abs(value) * Decimal("0.005")):
                 check.error("value", _("与分子、分母不符：分子 ÷ 分母 应为 %(computed)s。") % {
-                    "computed": _plain(computed)})
+                    "computed": plain_number(computed, 2)})
     if check.errors or check.value is None or last_value is None or kind == "growth":
         return check
     base = abs(last_value)
@@ -99,6 +96,6 @@ def check_figure(
     if moved > move_share and not note.strip():
         check.warnings.append(_(
             "与上年已审核值 %(last)s 相比变动 %(moved)s%%，超过 %(share)s%%：请在说明中写明原因后再保存。"
-        ) % {"last": _plain(last_value), "moved": _plain(Decimal(moved) * 100),
-             "share": _plain(move_share * 100)})
+        ) % {"last": plain_number(last_value, 2), "moved": plain_number(Decimal(moved) * 100, 2),
+             "share": plain_number(move_share * 100, 2)})
     return check

@@ -34,6 +34,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.models import Figure
+from ipops.numbers import plain_number
 from indicators.services import GridRow, grid_rows
 from reporting import xlsx
 from reporting.choices import ReviewStatus
@@ -93,12 +94,6 @@ def columns(year: int) -> list[Column]:
 
 def column_index(year: int) -> dict[str, int]:
     return {column.key: i for i, column in enumerate(columns(year), 1)}
-
-
-def plain_number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return format(value.normalize(), "f")
 
 
 def _rounded(value: Decimal | None, places: str = "0.01") -> Decimal | None:

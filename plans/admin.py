@@ -11,17 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from ipops.numbers import plain_number, shown_value  # noqa: F401  (plain_number: for the admins)
 from plans.models import District, Plan, Unit
-
-
-def plain_number(value) -> str:
-    """A stored decimal as printed: Decimal("6.0000") → "6", 0.7000 → "0.7"; "" for none."""
-    if value is None or value == "":
-        return ""
-    if not isinstance(value, Decimal):
-        return str(value)
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
 
 
 def cut(text: str, length: int) -> str:
@@ -54,15 +45,9 @@ class PlainHistoryHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
         field = self.model._meta.get_field(change.field)
-        if value is None or value == "":
-            return _("（空）")
-        if isinstance(value, bool):
-            return _("是") if value else _("否")
-        if isinstance(value, Decimal):
-            return plain_number(value)
-        if getattr(field, "choices", None):
+        if getattr(field, "choices", None) and value not in (None, ""):
             return dict(field.flatchoices).get(value, value)
-        return value
+        return shown_value(value)
 
 
 class PlainHistoryMixin:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from ipops.numbers import plain_number
 from reporting.choices import ReviewStatus
 
 
@@ -32,7 +33,7 @@ def _shown(field_name: str, value):
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if hasattr(value, "normalize"):
-        return format(value.normalize(), "f")
+        return plain_number(value)
     return value
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 
 from indicators.progress import STATUS_STYLE, Status
+from ipops.numbers import plain_number
 
 register = template.Library()
 
@@ -14,13 +15,9 @@ def num(value, places=2):
     """25000, 0.7, 21022.33: no trailing zeros, at most ``places`` decimals; "—" for none."""
     if value is None or value == "":
         return "—"
-    if isinstance(value, float):
-        value = Decimal(str(value))
-    if not isinstance(value, Decimal):
+    if not isinstance(value, (Decimal, float)):
         return value
-    quantum = Decimal(1).scaleb(-int(places))
-    text = format(value.quantize(quantum).normalize(), "f")
-    return "0" if text in ("-0", "") else text
+    return plain_number(value, int(places))
 
 
 @register.inclusion_tag("partials/status.html")
