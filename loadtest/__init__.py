@@ -1,0 +1,1 @@
+"""The load test: two gunicorn servers, one PostgreSQL, locust (see scripts/loadtest.sh)."""
