@@ -7,6 +7,12 @@ from indicators.services import FigureRow, GridRow
 from reporting.choices import ReviewStatus
 from reporting.evidence import validate_evidence
 
+# The fields of the year's figure; each also posts its value as loaded, to tell what changed.
+MAIN_FIELDS = ("value", "done", "numerator", "denominator", "note", "reason", "remedy",
+               "change_reason", "evidence_link", "evidence_file")
+TRACKED = ("value", "done", "numerator", "denominator", "note", "reason", "remedy",
+           "evidence_link", "base_value")
+
 DONE_CHOICES = [("", _("未填")), ("yes", _("已完成")), ("no", _("未完成"))]
 NUMBER = {
     "required": False, "max_digits": 16, "decimal_places": 4, "localize": False,
@@ -78,6 +84,9 @@ class FigureForm(forms.Form):
             self.fields["value"].label = row.indicator.quantity_name or _("基础量")
         if not row.needs_reason:
             self.fields["reason"].widget.attrs["data-optional"] = "1"
+        for name in TRACKED:
+            if name in self.fields:
+                self.fields[name].show_hidden_initial = True
         self.locked = bool(figure and figure.review_status == ReviewStatus.APPROVED)
         self.warnings = []
         if self.locked:
@@ -92,18 +101,25 @@ class FigureForm(forms.Form):
         return self.row.indicator
 
     def rows(self, year: int) -> list[FigureRow]:
-        """The figure rows this form asks to store (the year's, and a base-year quantity)."""
+        """The figure rows this form asks to store: only what the user changed on the page.
+
+        A row left as it was loaded is not saved (so another person's save of it meanwhile is
+        no conflict); each field carries its value as loaded (``show_hidden_initial``).
+        """
         data, indicator = self.cleaned_data, self.row.indicator
-        done = {"yes": True, "no": False}.get(data.get("done") or "")
-        rows = [FigureRow(
-            indicator=indicator, version=data["version"], value=data.get("value"), done=done,
-            numerator=data.get("numerator"), denominator=data.get("denominator"),
-            note=data.get("note", ""), change_reason=data.get("change_reason", ""),
-            reason=data.get("reason", ""), remedy=data.get("remedy", ""),
-            evidence_link=data.get("evidence_link", ""),
-            evidence_file=data.get("evidence_file"),
-        )]
-        if self.row.base_year and (data.get("base_value") is not None or self.row.base_figure):
+        changed = set(self.changed_data)
+        rows = []
+        if changed & set(MAIN_FIELDS):
+            done = {"yes": True, "no": False}.get(data.get("done") or "")
+            rows.append(FigureRow(
+                indicator=indicator, version=data["version"], value=data.get("value"), done=done,
+                numerator=data.get("numerator"), denominator=data.get("denominator"),
+                note=data.get("note", ""), change_reason=data.get("change_reason", ""),
+                reason=data.get("reason", ""), remedy=data.get("remedy", ""),
+                evidence_link=data.get("evidence_link", ""),
+                evidence_file=data.get("evidence_file"),
+            ))
+        if self.row.base_year and "base_value" in changed:
             rows.append(FigureRow(
                 indicator=indicator, version=data.get("base_version") or 0,
                 value=data.get("base_value"), year=self.row.base_year,

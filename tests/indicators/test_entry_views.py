@@ -393,3 +393,38 @@ def test_loading_and_saving_a_full_grid_run_constant_queries(size, client_for,
 GRID_LOAD_QUERIES = 14
 GRID_SAVE_QUERIES = 20
 GRID_UPDATE_QUERIES = 18
+
+
+def test_a_row_left_untouched_is_no_conflict_when_someone_saved_it_meanwhile(
+        reporter_binhai, coordinator_binhai):
+    """Two people work on the same grid, each on their own rows: neither blocks the other."""
+    first, second = Client(), Client()
+    first.force_login(reporter_binhai)
+    second.force_login(coordinator_binhai)
+    Figure.objects.create(indicator=ind("8"), year=2023, value=Decimal(250), version=1)
+    page_first, page_second = first.get(grid_url()), second.get(grid_url())
+
+    def as_loaded(page, **changes):
+        """The whole grid as the browser posts it: every value and its value as loaded."""
+        data = {"action": "save"}
+        for form in page.context["forms"]:
+            for field in form:
+                if field.name == "evidence_file":
+                    continue
+                value = field.value()
+                data[field.html_name] = "" if value is None else value
+                if field.field.show_hidden_initial:
+                    data[field.html_initial_name] = "" if value is None else value
+        for key, value in changes.items():
+            number, name = key.rsplit("-", 1)
+            data[f"i{ind(number).pk}-{name}"] = value
+        return data
+
+    assert second.post(grid_url(), as_loaded(page_second, **{"8-value": "260"})).status_code == 302
+    response = first.post(grid_url(), as_loaded(page_first, **{"7-value": "21500"}))
+    assert response.status_code == 302  # row 8 was changed by the other, but not here
+    assert Figure.objects.get(indicator=ind("8")).value == 260  # the other's value stays
+    assert Figure.objects.get(indicator=ind("7")).value == 21500
+    response = first.post(grid_url(), as_loaded(page_first, **{"8-value": "270"}))
+    assert "此项已被 coord_binhai" in response.content.decode()  # a changed row is checked
+    assert Figure.objects.get(indicator=ind("8")).value == 260
