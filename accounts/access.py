@@ -54,3 +54,20 @@ class RequirePermMixin:
         self.permission_object = self.get_permission_object()
         require_perm(request, self.permission_required, self.permission_object)
         return super().dispatch(request, *args, **kwargs)
+
+
+def client_ip(request) -> str | None:
+    """The client's address for login throttling.
+
+    Behind a reverse proxy (TRUSTED_PROXY_COUNT = how many proxies append to X-Forwarded-For,
+    e.g. 1 for one nginx), the address the nearest trusted proxy saw; else REMOTE_ADDR.
+    Addresses a client put into the header itself are never trusted.
+    """
+    from django.conf import settings
+
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                 if a.strip()]
+    if count and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")

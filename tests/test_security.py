@@ -232,3 +232,14 @@ def test_hostile_text_in_every_free_text_field_renders_inert(reporter, tmp_path,
         cells = [c for ws in workbook.worksheets for row in ws.iter_rows() for c in row]
         assert not [c.coordinate for c in cells if c.data_type == "f"], url
         assert any(c.value == HOSTILE for c in cells), url
+
+
+def test_throttling_counts_the_client_behind_a_proxy_not_the_proxy(settings, rf):
+    from accounts.access import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3", REMOTE_ADDR="127.0.0.1")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "127.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "10.1.2.3"  # what our proxy saw; 6.6.6.6 may be forged
+    assert client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
