@@ -14,6 +14,10 @@ from indicators.progress import (
 )
 from reporting.choices import ReviewStatus
 
+# What the engine reads of a target and of a figure, in the order of TargetSpec and FigureSpec.
+TARGET_FIELDS = ("year", "value", "comparator", "low", "high", "text", "original_value")
+FIGURE_FIELDS = ("year", "value", "done", "review_status")
+
 
 def progress_band() -> Decimal:
     return Decimal(str(settings.PROGRESS_BAND))
@@ -58,14 +62,17 @@ def figure_spec(figure: Figure) -> FigureSpec:
 
 
 def indicator_spec(indicator: Indicator, targets, quantity_source: Indicator | None = None):
-    """The engine's view of an indicator; a linked growth indicator takes its quantity's baseline."""
+    """The engine's view of an indicator; a linked growth indicator takes its quantity's baseline.
+
+    ``targets``: Target rows or TargetSpecs."""
     base = quantity_source or indicator
     baseline_year = base.baseline_year
     if quantity_source is not None and baseline_year is None:
         baseline_year = indicator.baseline_year
     return IndicatorSpec(
         kind=indicator.kind, direction=indicator.direction, baseline_year=baseline_year,
-        baseline_value=base.baseline_value, targets=tuple(target_spec(t) for t in targets),
+        baseline_value=base.baseline_value,
+        targets=tuple(t if isinstance(t, TargetSpec) else target_spec(t) for t in targets),
         start_year=indicator.plan.start_year, end_year=indicator.plan.end_year,
     )
 
@@ -92,15 +99,20 @@ def indicators_progress(*, year: int, district=None, plan=None, indicators=None,
     )
     ids = [i.pk for i in indicators]
     linked_ids = {i.quantity_indicator_id for i in indicators if i.quantity_indicator_id}
+    # Targets and figures as plain values: at national scale (hundreds of thousands of rows)
+    # building a model instance per row would cost more than the queries themselves.
     targets = defaultdict(list)
-    for target in Target.objects.filter(indicator_id__in=ids).order_by("year"):
-        targets[target.indicator_id].append(target)
+    for indicator_id, *values in (Target.objects.filter(indicator_id__in=ids).order_by("year")
+                                  .values_list("indicator_id", *TARGET_FIELDS)):
+        targets[indicator_id].append(TargetSpec(*values))
+    # No ordering: Figure's default one joins indicator, plan and district just to sort, and the
+    # engine reads figures by year.
     figures = defaultdict(list)
     approved = Figure.objects.filter(
         indicator_id__in=set(ids) | linked_ids, review_status=ReviewStatus.APPROVED, year__lte=year
-    ).only("indicator_id", "year", "value", "done", "review_status")
-    for figure in approved:
-        figures[figure.indicator_id].append(figure_spec(figure))
+    ).order_by().values_list("indicator_id", *FIGURE_FIELDS)
+    for indicator_id, *values in approved:
+        figures[indicator_id].append(FigureSpec(*values))
 
     band = progress_band()
     rows = []
