@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.selectors import visible_districts
+from accounts.sessions import SEEN_AT
 from bench.dataset import Dataset
 from bench.measure import PageResult, WorkbookResult, measure_page, measure_workbook, profile
 from indicators.forms import FigureForm
@@ -46,10 +47,6 @@ def _fresh_session(client: Client) -> Callable:
     """Mark the session as just seen, so the page does not write it this time (it writes the
     last-seen time at most once a minute): the same queries on every run."""
     def before():
-        try:
-            from accounts.sessions import SEEN_AT
-        except ImportError:
-            return
         session = client.session
         session[SEEN_AT] = int(time.time())
         session.save()

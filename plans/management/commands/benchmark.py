@@ -202,8 +202,8 @@ def _table(dataset, pages, workbook, options, build_seconds, load, *, verbose) -
     ]
     for name, page in pages.items():
         if name == BASELINE:
-            lines.append(f"reference: the account page, which reads little more than its user "
-                         f"(what any page costs here)")
+            lines.append("reference: the account page, which reads little more than its user "
+                         "(what any page costs here)")
         if page.error:
             lines.append(f"{name:<12} failed: {page.error}")
             continue
