@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,13 +97,6 @@ class DistrictSummary:
         return round(len(self.units_reported) * 100 / self.units_total, 1) if self.units_total else 0
 
 
-def task_rows(tasks):
-    """The rows (tasks with no sub-items) among ``tasks``, as NOT EXISTS. ``Task.objects.rows()``
-    says it with a LEFT JOIN … IS NULL, which PostgreSQL estimates at one row: across hundreds
-    of districts it then loops over every plan (a second per overview at 300 districts)."""
-    return tasks.filter(~Exists(Task.objects.filter(parent=OuterRef("pk"))))
-
-
 def district_years(districts) -> dict[int, int]:
     """Each district's latest year with an approved figure (one query)."""
     return dict(Figure.objects.filter(indicator__plan__district__in=districts,
@@ -150,7 +143,7 @@ def overview(*, districts, year: int | None = None):
         if key not in entries or period_rank(entry["quarter"]) > period_rank(entries[key]["quarter"]):
             entries[key] = entry
     # Plain values for every task row; Task objects only for the delayed ones shown.
-    tasks = (task_rows(Task.objects.filter(plan__district__in=districts))
+    tasks = (Task.objects.filter(plan__district__in=districts).rows()
              .order_by("plan_id", "position")
              .values_list("pk", "number", "text", "lead_unit_id", "lead_unit__name",
                           "plan__district_id", "plan__start_year", "plan__end_year"))
@@ -173,8 +166,7 @@ def overview(*, districts, year: int | None = None):
                                     review_status__in=[ReviewStatus.SUBMITTED,
                                                        ReviewStatus.APPROVED])
         .values_list("task__lead_unit_id", "year").distinct())
-    leading = (task_rows(Task.objects.filter(plan__district__in=districts,
-                                             lead_unit__isnull=False))
+    leading = (Task.objects.filter(plan__district__in=districts, lead_unit__isnull=False).rows()
                .values("lead_unit_id", "lead_unit__name", "lead_unit__district_id")
                .annotate(n=Count("pk")).order_by("lead_unit__district_id", "-n"))
     for unit in leading:
