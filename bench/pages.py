@@ -19,9 +19,10 @@ from bench.measure import PageResult, WorkbookResult, measure_page, measure_work
 from indicators.forms import FigureForm
 from indicators.models import Figure, Indicator
 from indicators.services import grid_rows
-from plans.models import Plan
+from plans.models import District, Plan
 
-PAGE_NAMES = ["overview", "district", "indicator", "tasks", "compare", "entry_grid", "grid_save"]
+PAGE_NAMES = ["overview", "overview_one_changed", "overview_all_changed", "district", "indicator",
+              "tasks", "compare", "entry_grid", "grid_save"]
 # For reference, not a target: a page that reads little more than its user (what Django's
 # middleware, session, login check and the base template cost on any page).
 BASELINE = "baseline"
@@ -119,6 +120,16 @@ def pages(dataset: Dataset) -> list[Page]:
     ]
     result = [Page(name, address, get(client, address), before=_fresh_session(client))
               for name, client, address in listed]
+    # The overview reads each district's summary from a snapshot that a change to the
+    # district's data makes stale: after an approval in one district (that one is computed
+    # again), and after every district changed (all are, as after a change of PROGRESS_BAND).
+    overview, fresh_leader = result[0].url, _fresh_session(leader)
+    for name, changed in (("overview_one_changed", District.objects.filter(code=code)),
+                          ("overview_all_changed", District.objects.all())):
+        def before(changed=changed):
+            changed.mark_changed()
+            fresh_leader()
+        result.append(Page(name, overview, get(leader, overview), before=before, write=True))
 
     grid_url = url("indicators:entry_grid", code, plan.pk, year)
     clear, fresh = _grid_clear(plan, year), _fresh_session(coordinator)

@@ -7,17 +7,20 @@ figures and tasks.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dashboards.models import DistrictSnapshot
 from indicators.models import Figure, Indicator
 from indicators.progress import STATUS_ORDER, Status
-from indicators.selectors import IndicatorProgress, indicators_progress
-from plans.models import District, Plan, Unit
+from indicators.selectors import IndicatorProgress, indicators_progress, progress_band
+from plans.models import District, Plan
 from reporting.choices import ReviewStatus
 from tasks.choices import ProgressStatus
 from tasks.models import Task, TaskProgress
@@ -55,6 +58,26 @@ def approved_latest(year: int):
     }
 
 
+@dataclass(frozen=True)
+class RedIndicator:
+    """An indicator behind its 序时进度, as the overview lists it."""
+
+    pk: int
+    number: str
+    name: str
+    percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class LateTask:
+    """A delayed task row, with its lead unit."""
+
+    pk: int
+    number: str
+    text: str
+    lead_unit_name: str
+
+
 @dataclass
 class DistrictSummary:
     district: District
@@ -66,8 +89,23 @@ class DistrictSummary:
     units_reported: list = field(default_factory=list)
     units_missing: list = field(default_factory=list)
     figures_reported: int = 0
-    red: list = field(default_factory=list)  # IndicatorProgress that are behind
-    late_tasks: list = field(default_factory=list)  # Task rows delayed, with their lead unit
+    red: list = field(default_factory=list)  # RedIndicator
+    late_tasks: list = field(default_factory=list)  # LateTask
+    heat: dict = field(default_factory=dict)  # category → [green, with data]
+
+    @classmethod
+    def from_data(cls, district: District, plans: list, year: int, data: dict):
+        """From what ``district_summary_data`` computed (plain JSON values)."""
+        return cls(
+            district, plans, year=year,
+            statuses=Counter({Status(k): n for k, n in data["statuses"].items()}),
+            tasks=Counter(data["tasks"]), units_total=data["units_total"],
+            units_reported=data["units_reported"], units_missing=data["units_missing"],
+            figures_reported=data["figures_reported"],
+            red=[RedIndicator(pk, number, name, None if percent is None else Decimal(percent))
+                 for pk, number, name, percent in data["red"]],
+            late_tasks=[LateTask(*task) for task in data["late_tasks"]], heat=data["heat"],
+        )
 
     @property
     def indicator_total(self) -> int:
@@ -105,31 +143,31 @@ def district_years(districts) -> dict[int, int]:
                 .values_list("indicator__plan__district_id", "latest"))
 
 
-def overview(*, districts, year: int | None = None):
-    """One ``DistrictSummary`` per district, and the district × category heat map data.
+def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
+    """The overview's figures for each district (pk → its year "as of"), as plain JSON values.
 
-    With ``year`` every district is shown as of that year; without, each district as of its own
-    latest year with approved figures (plans run over different periods).
+    Statuses come from the progress engine. A constant number of queries, whatever the number
+    of districts.
     """
-    districts = list(districts.prefetch_related("plans").order_by("city", "code"))
-    latest = district_years(districts) if year is None else {}
-    fallback = year or data_year(districts)
-    years = {d.pk: latest.get(d.pk, fallback) if year is None else year for d in districts}
-    summaries = {d.pk: DistrictSummary(d, list(d.plans.all()), year=years[d.pk])
-                 for d in districts}
-    rows = indicators_progress(
-        year=max(years.values(), default=fallback),
-        indicators=Indicator.objects.filter(plan__district__in=districts),
-        year_of=lambda indicator: years[indicator.plan.district_id])
-    heat = defaultdict(lambda: [0, 0])  # (district, category) → [green, with data]
-    for row in rows:
-        summary = summaries[row.indicator.plan.district_id]
+    data = {pk: {"statuses": Counter(), "red": [], "heat": defaultdict(lambda: [0, 0]),
+                 "tasks": Counter(), "late_tasks": [], "units_total": 0, "units_reported": [],
+                 "units_missing": [], "figures_reported": 0} for pk in years}
+    if not years:
+        return data
+    districts = list(years)
+    for row in indicators_progress(
+            year=max(years.values()),
+            indicators=Indicator.objects.filter(plan__district__in=districts),
+            year_of=lambda indicator: years[indicator.plan.district_id]):
+        summary = data[row.indicator.plan.district_id]
         status = row.progress.status
-        summary.statuses[status] += 1
+        summary["statuses"][status.value] += 1
         if status == Status.BEHIND:
-            summary.red.append(row)
+            percent = row.progress.percent
+            summary["red"].append([row.indicator.pk, row.indicator.number, row.indicator.name,
+                                   None if percent is None else str(percent)])
         if status != Status.NO_DATA:
-            cell = heat[(summary.district.pk, row.indicator.category or NO_CATEGORY)]
+            cell = summary["heat"][row.indicator.category or NO_CATEGORY]
             cell[1] += 1
             cell[0] += status in GREEN
 
@@ -142,22 +180,19 @@ def overview(*, districts, year: int | None = None):
         key = (entry["task_id"], entry["year"])
         if key not in entries or period_rank(entry["quarter"]) > period_rank(entries[key]["quarter"]):
             entries[key] = entry
-    # Plain values for every task row; Task objects only for the delayed ones shown.
     tasks = (Task.objects.filter(plan__district__in=districts).rows()
              .order_by("plan_id", "position")
-             .values_list("pk", "number", "text", "lead_unit_id", "lead_unit__name",
-                          "plan__district_id", "plan__start_year", "plan__end_year"))
-    for pk, number, text, lead_id, lead_name, district_id, start, end in tasks:
-        summary = summaries[district_id]
-        if not start <= summary.year <= end:
+             .values_list("pk", "number", "text", "lead_unit__name", "plan__district_id",
+                          "plan__start_year", "plan__end_year"))
+    for pk, number, text, lead_name, district_id, start, end in tasks:
+        year = years[district_id]
+        if not start <= year <= end:
             continue
-        entry = entries.get((pk, summary.year))
+        entry = entries.get((pk, year))
         status = entry["status"] if entry else None
-        summary.tasks[status or "none"] += 1
+        data[district_id]["tasks"][status or "none"] += 1
         if status == ProgressStatus.DELAYED:
-            task = Task(pk=pk, number=number, text=text)
-            task.lead_unit = Unit(pk=lead_id, name=lead_name) if lead_id else None
-            summary.late_tasks.append(task)
+            data[district_id]["late_tasks"].append([pk, number, text, lead_name or ""])
 
     # Reporting completeness: which lead units have submitted progress for their year.
     reported = set(
@@ -170,33 +205,103 @@ def overview(*, districts, year: int | None = None):
                .values("lead_unit_id", "lead_unit__name", "lead_unit__district_id")
                .annotate(n=Count("pk")).order_by("lead_unit__district_id", "-n"))
     for unit in leading:
-        summary = summaries[unit["lead_unit__district_id"]]
-        summary.units_total += 1
-        done = (unit["lead_unit_id"], summary.year) in reported
-        (summary.units_reported if done else summary.units_missing).append(
-            unit["lead_unit__name"])
+        district_id = unit["lead_unit__district_id"]
+        summary = data[district_id]
+        summary["units_total"] += 1
+        done = (unit["lead_unit_id"], years[district_id]) in reported
+        summary["units_reported" if done else "units_missing"].append(unit["lead_unit__name"])
     for row in (Figure.objects.filter(indicator__plan__district__in=districts,
                                       year__in=set(years.values()),
                                       review_status__in=[ReviewStatus.SUBMITTED,
                                                          ReviewStatus.APPROVED])
                 .values("year", district_id=F("indicator__plan__district_id"))
                 .annotate(n=Count("pk"))):
-        summary = summaries[row["district_id"]]
-        if row["year"] == summary.year:
-            summary.figures_reported = row["n"]
+        if row["year"] == years[row["district_id"]]:
+            data[row["district_id"]]["figures_reported"] = row["n"]
+    return data
 
-    categories = sorted({category for _d, category in heat},
+
+def snapshot_rules() -> str:
+    """What a snapshot's figures depend on besides the data: the band and this code's format."""
+    return f"{SNAPSHOT_FORMAT}:{progress_band()}"
+
+
+def _snapshots(districts, years: dict[int, int], compute) -> dict[int, dict]:
+    """``years``' data for each district, from a current snapshot or else computed and kept.
+
+    ``compute(years)`` computes the data of the districts whose snapshot is missing or stale;
+    two queries when every snapshot is current, and a constant number more otherwise.
+    """
+    rules = snapshot_rules()
+    versions = {d.pk: d.data_version for d in districts}
+    query = Q(pk__in=[])
+    for year in set(years.values()):
+        query |= Q(year=year, district__in=[pk for pk, y in years.items() if y == year])
+    found = {}
+    for pk, year, version, data in (DistrictSnapshot.objects.filter(query, rules=rules)
+                                    .values_list("district_id", "year", "version", "data")):
+        if years.get(pk) == year and versions[pk] == version:
+            found[pk] = data
+    missing = {pk: year for pk, year in years.items() if pk not in found}
+    if missing:
+        # As JSON and back: exactly what a later reader of the snapshot gets.
+        computed = {pk: json.loads(json.dumps(data)) for pk, data in compute(missing).items()}
+        DistrictSnapshot.objects.bulk_create(
+            [DistrictSnapshot(district_id=pk, year=year, version=versions[pk], rules=rules,
+                              data=computed[pk]) for pk, year in missing.items()],
+            update_conflicts=True, unique_fields=["district", "year"],
+            update_fields=["version", "rules", "data", "computed_at"])
+        found.update(computed)
+    return found
+
+
+def _latest_years(districts) -> dict[int, int | None]:
+    """Each district's latest year with approved figures (None without any), kept as year 0."""
+    def compute(missing):
+        latest = district_years(list(missing))
+        return {pk: {"latest": latest.get(pk)} for pk in missing}
+
+    found = _snapshots(districts, {d.pk: 0 for d in districts}, compute)
+    return {pk: data["latest"] for pk, data in found.items()}
+
+
+def overview(*, districts, year: int | None = None):
+    """One ``DistrictSummary`` per district, and the district × category heat map data.
+
+    With ``year`` every district is shown as of that year; without, each district as of its own
+    latest year with approved figures (plans run over different periods), and a district with
+    none as of the latest year of the others (or this year, within the plans' periods).
+
+    The figures come from the districts' snapshots (``DistrictSnapshot``): five queries when
+    they are current; only a district whose data changed since is computed again.
+    """
+    districts = list(districts.prefetch_related("plans").order_by("city", "code"))
+    if year is None:
+        latest = _latest_years(districts)
+        fallback = max((y for y in latest.values() if y), default=None)
+        if fallback is None:
+            ends = [p.end_year for d in districts for p in d.plans.all()]
+            fallback = min(timezone.localdate().year, max(ends, default=timezone.localdate().year))
+        years = {d.pk: latest.get(d.pk) or fallback for d in districts}
+    else:
+        years = {d.pk: year for d in districts}
+    data = _snapshots(districts, years, district_summary_data)
+    summaries = [DistrictSummary.from_data(d, list(d.plans.all()), years[d.pk], data[d.pk])
+                 for d in districts]
+
+    categories = sorted({c for s in summaries for c in s.heat},
                         key=lambda c: (CATEGORY_ORDER.get(c, 99), c))
     heat_map = {
-        "districts": [_("%(district)s（%(year)s）") % {"district": d.name, "year": years[d.pk]}
-                      for d in districts],
+        "districts": [_("%(district)s（%(year)s）") % {"district": s.district.name, "year": s.year}
+                      for s in summaries],
         "categories": categories,
-        "cells": [[_share(heat.get((d.pk, c))) for c in categories] for d in districts],
-        "counts": [[heat.get((d.pk, c)) for c in categories] for d in districts],
+        "cells": [[_share(s.heat.get(c)) for c in categories] for s in summaries],
+        "counts": [[s.heat.get(c) for c in categories] for s in summaries],
     }
-    return [summaries[d.pk] for d in districts], heat_map
+    return summaries, heat_map
 
 
+SNAPSHOT_FORMAT = "1"  # change when district_summary_data's output changes
 CATEGORY_ORDER = {"政策": 0, "创造": 1, "保护": 2, "运用": 3, "运营": 4, "服务": 5, NO_CATEGORY: 9}
 
 
@@ -244,3 +349,15 @@ def task_board(*, district, year: int, unit=None, status: str = ""):
     if unit is not None:
         rows.sort(key=lambda r: r.attention)
     return rows
+
+
+def task_statuses(*, district, year: int) -> list[tuple[str | None, str | None]]:
+    """Each task row of the district's task board (same rows, same order) as its lead unit's
+    name and its latest approved status in ``year``: what the dashboard's chart counts, in one
+    query, without building the board."""
+    return list(
+        Task.objects.rows()
+        .filter(plan__district=district, plan__start_year__lte=year, plan__end_year__gte=year)
+        .annotate(dash_status=approved_latest(year)["dash_status"])
+        .order_by("plan_id", "position")
+        .values_list("lead_unit__name", "dash_status"))

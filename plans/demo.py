@@ -628,6 +628,8 @@ def demo_seed(*, last_year: int = LAST_YEAR) -> SeedResult:
         if progress:
             bulk_create_with_history(progress, TaskProgress, batch_size=500,
                                      default_change_reason=CHANGE_REASON)
+        if figures or progress:  # bulk writes send no signals
+            District.objects.filter(pk__in={p.district_id for p in plans}).mark_changed()
         result.figures, result.progress = len(figures), len(progress)
         logins.update({login.account.username: login.password for login in result.logins})
         logins_write(logins)

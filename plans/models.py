@@ -2,6 +2,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class DistrictQuerySet(models.QuerySet):
+    def mark_changed(self) -> int:
+        """Record that these districts' figures, targets, tasks or progress changed.
+
+        Summaries kept of a district (dashboards.DistrictSnapshot) name the ``data_version``
+        they were computed from; a changed version makes them stale. Call it in the same
+        transaction as the change, after the change's own writes.
+        """
+        return self.update(data_version=models.F("data_version") + 1)
+
+
 class District(models.Model):
     code = models.SlugField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=64)
@@ -10,6 +21,9 @@ class District(models.Model):
         "self", verbose_name=_("上级区域"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
     )
+    data_version = models.PositiveIntegerField(_("数据版本"), default=0, editable=False)
+
+    objects = DistrictQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("区域")

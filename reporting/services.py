@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from plans.models import District
 from reporting.choices import ReviewStatus
 from reporting.models import ReportingRound
 
@@ -131,6 +132,12 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
     return changed + created
 
 
+def _mark_districts(model, entries) -> None:
+    """The districts of these entries have changed data (one query)."""
+    District.objects.filter(pk__in=model.objects.filter(pk__in=[e.pk for e in entries])
+                            .values(model.district_path)).mark_changed()
+
+
 def _write(model, key_fields, changed, created, touched, user) -> None:
     """Write the changed and the new entries in bulk, each with its history row."""
     if changed:
@@ -147,6 +154,8 @@ def _write(model, key_fields, changed, created, touched, user) -> None:
             raise EntryError({e_key(e, key_fields): _(
                 "此项刚刚已由他人填报，您的数据未保存（对方的数据已保留）。请刷新页面后再改。")
                 for e in created})
+    if changed or created:
+        _mark_districts(model, changed + created)
 
 
 def e_key(entry, key_fields) -> tuple:
@@ -170,6 +179,7 @@ def _transition(entries, *, user, allowed, apply, reason: str) -> int:
         if locked:
             bulk_update_with_history(locked, model, sorted(fields | {"updated_at", "version"}),
                                      default_user=user, default_change_reason=reason)
+            _mark_districts(model, locked)
     return len(locked)
 
 

@@ -197,7 +197,7 @@ def _table(dataset, pages, workbook, options, build_seconds, load, *, verbose) -
         f"{os.cpu_count()} CPUs; load average (1, 5, 15 min) before / after measuring: "
         f"{before} / {after}",
         "",
-        f"{'page':<12} {'median ms':>10} {'p95 ms':>10} {'queries':>8} {'SQL floor ms':>13} "
+        f"{'page':<21} {'median ms':>10} {'p95 ms':>10} {'queries':>8} {'SQL floor ms':>13} "
         f"{'× floor':>8}",
     ]
     for name, page in pages.items():
@@ -205,13 +205,13 @@ def _table(dataset, pages, workbook, options, build_seconds, load, *, verbose) -
             lines.append("reference: the account page, which reads little more than its user "
                          "(what any page costs here)")
         if page.error:
-            lines.append(f"{name:<12} failed: {page.error}")
+            lines.append(f"{name:<21} failed: {page.error}")
             continue
-        lines.append(f"{name:<12} {page.median_ms:>10.1f} {page.p95_ms:>10.1f} "
+        lines.append(f"{name:<21} {page.median_ms:>10.1f} {page.p95_ms:>10.1f} "
                      f"{page.queries:>8} {page.floor_ms:>13.2f} {page.ratio:>8.1f}")
         if verbose:
             for ms, sql in page.slowest:
-                lines.append(f"{'':<12}   {ms:8.2f} ms  {sql[:150]}")
+                lines.append(f"{'':<21}   {ms:8.2f} ms  {sql[:150]}")
     if workbook is not None:
         lines.append("")
         if workbook.error:
