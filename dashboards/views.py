@@ -1,4 +1,6 @@
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.utils.http import urlencode
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -29,17 +31,30 @@ def _task_labels() -> dict:
     return {**dict(ProgressStatus.choices), "none": _("未填报")}
 
 
+OVERVIEW_PER_PAGE = 24
+OVERVIEW_SORTS = {"": None, "attention": lambda s: (-len(s.red), -len(s.late_tasks))}
+
+
 def overview_view(request):
-    """Every district the user may see: status shares, tasks, reporting and what needs attention."""
+    """Every district the user may see: the heat map of all of them, and a card per district
+    (status shares, tasks, reporting, what needs attention), a page of cards at a time."""
     districts = visible_districts(request.user)
     if not districts.exists():
         raise PermissionDenied
     chosen = request.GET.get("year", "")
     year = int(chosen) if chosen.isdigit() and 1949 <= int(chosen) <= 2100 else None
     summaries, heat = overview(districts=districts, year=year)
-    latest = max((s.year for s in summaries), default=data_year(districts))
+    latest = max(s.year for s in summaries)
+    sort = request.GET.get("sort", "")
+    if OVERVIEW_SORTS.get(sort):
+        summaries = sorted(summaries, key=OVERVIEW_SORTS[sort])  # stable: then by district
+    else:
+        sort = ""
+    page = Paginator(summaries, OVERVIEW_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "dashboards/overview.html", {
-        "year": year, "years": range(latest - 8, latest + 2), "summaries": summaries,
+        "year": year, "years": range(latest - 8, latest + 2), "page": page,
+        "summaries": page.object_list, "sort": sort,
+        "query": urlencode({k: v for k, v in (("year", year), ("sort", sort)) if v}),
         "heat": charts.heat_map(heat) if heat["categories"] else None,
         "legend": legend(progress_band()), "task_labels": _task_labels(),
     })

@@ -197,7 +197,37 @@ def test_the_district_pages_run_constant_queries(size, leader_all, client_for,
 
 # As of a chosen year (True) and as of each district's latest year (False): with every
 # district's snapshot current, and with those of one or more districts stale.
-OVERVIEW_QUERIES = {True: 8, False: 9}
-OVERVIEW_COMPUTE_QUERIES = {True: 17, False: 20}
+OVERVIEW_QUERIES = {True: 7, False: 8}
+OVERVIEW_COMPUTE_QUERIES = {True: 16, False: 19}
 DISTRICT_QUERIES = 12
 TASK_BOARD_QUERIES = 8
+
+
+def test_the_overview_pages_its_district_cards_and_maps_every_district(leader_all, client_for):
+    for n in range(30):
+        make_district(n, indicators=2, tasks=1)
+    client, url = client_for(leader_all), reverse("dashboards:overview")
+    total = District.objects.count()  # the five plans' districts and the thirty
+    first = client.get(url, {"year": 2023})
+    assert len(first.context["summaries"]) == 24
+    heat = first.context["heat"]
+    assert len(heat["data"][0]["y"]) == total  # the heat map has every district
+    content = first.content.decode()
+    assert f"共 {total} 个区域" in content and "本页第 1–24 个" in content
+    assert f'href="?year=2023&amp;page=2"' in content
+    second = client.get(url, {"year": 2023, "page": 2})
+    shown = [s.district.code for s in first.context["summaries"]] + \
+        [s.district.code for s in second.context["summaries"]]
+    assert len(shown) == total and len(set(shown)) == total
+    assert client.get(url, {"year": 2023, "page": 99}).context["page"].number == 2
+
+
+def test_the_overview_can_put_the_districts_needing_attention_first(binhai_figures, leader_all,
+                                                                   client_for):
+    response = client_for(leader_all).get(reverse("dashboards:overview"),
+                                          {"year": 2023, "sort": "attention"})
+    summaries = response.context["summaries"]
+    attention = [(len(s.red), len(s.late_tasks)) for s in summaries]
+    assert attention == sorted(attention, reverse=True)
+    assert summaries[0].district.code == "binhai"  # the only one with an indicator behind
+    assert 'href="?year=2023&amp;sort=attention&amp;page=' not in response.content.decode()
