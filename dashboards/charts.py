@@ -3,13 +3,17 @@
 The pages embed a figure with ``{% include "partials/chart.html" %}`` (Django's json_script)
 and static/js/charts.js draws it with the vendored plotly.js: no CDN, no inline script.
 Every colour comes from the status style of indicators/progress.py.
+
+The figures are written as the plain dicts that plotly.py would produce (its validated JSON):
+building them through ``plotly.graph_objects`` cost a third of the district dashboard.
+tests/dashboards/test_charts.py checks that plotly.py accepts each one and leaves it unchanged.
 """
 
 from __future__ import annotations
 
 import json
+from functools import cache
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from indicators.progress import STATUS_ORDER, STATUS_STYLE, Status
@@ -30,9 +34,23 @@ def layout(**extra) -> dict:
     return base
 
 
-def figure_data(figure: go.Figure) -> dict:
-    """A figure as plain JSON data for ``json_script`` (numbers, strings, lists only)."""
-    return json.loads(figure.to_json())
+@cache
+def plotly_template() -> dict:
+    """plotly.py's default template (grid, axes, colourway), which every figure it builds
+    carries in its layout: read once per process."""
+    import plotly.graph_objects as go
+
+    return json.loads(go.Figure().to_json())["layout"]["template"]
+
+
+def figure(data: list[dict], figure_layout: dict) -> dict:
+    """A figure as plain JSON data for ``json_script``: traces and layout (with the template)."""
+    return {"data": data, "layout": {**figure_layout, "template": plotly_template()}}
+
+
+def title(text: str) -> dict:
+    """An axis or colour bar title (plotly.js takes no bare string)."""
+    return {"text": text}
 
 
 def status_colour(status: Status | str) -> str:
@@ -51,24 +69,23 @@ def percent_by_indicator(rows) -> dict:
     """Percent complete of each indicator (bars coloured by status) against 序时进度 (markers)."""
     rows = [r for r in rows if r.progress.percent is not None or r.progress.expected_percent is not None]
     labels = [f"{r.indicator.number}. {r.indicator.name[:14]}" for r in rows]
-    figure = go.Figure()
-    figure.add_bar(
-        x=labels, y=[_float(r.progress.percent) for r in rows], name=_("完成率"),
-        marker_color=[status_colour(r.progress.status) for r in rows],
-        customdata=[str(r.progress.status.label) for r in rows],
-        hovertemplate="%{x}<br>%{y:.1f}% · %{customdata}<extra></extra>",
-    )
-    figure.add_scatter(
-        x=labels, y=[_float(r.progress.expected_percent) for r in rows], mode="markers",
-        name=_("序时进度"), marker={"symbol": "line-ew-open", "size": 18, "color": "#1f2933",
-                                       "line": {"width": 3}},
-        hovertemplate="%{x}<br>" + _("序时进度 %(value)s") % {"value": "%{y:.1f}%"}
+    bars = {
+        "type": "bar", "x": labels, "y": [_float(r.progress.percent) for r in rows],
+        "name": _("完成率"), "marker": {"color": [r.progress.status.colour for r in rows]},
+        "customdata": [str(r.progress.status.label) for r in rows],
+        "hovertemplate": "%{x}<br>%{y:.1f}% · %{customdata}<extra></extra>",
+    }
+    expected = {
+        "type": "scatter", "x": labels, "y": [_float(r.progress.expected_percent) for r in rows],
+        "mode": "markers", "name": _("序时进度"),
+        "marker": {"symbol": "line-ew-open", "size": 18, "color": "#1f2933", "line": {"width": 3}},
+        "hovertemplate": "%{x}<br>" + _("序时进度 %(value)s") % {"value": "%{y:.1f}%"}
         + "<extra></extra>",
-    )
-    figure.update_layout(**layout(yaxis={"title": "%", "range": [0, 105]},
-                                  xaxis={"tickangle": -45, "automargin": True},
-                                  margin={"l": 50, "r": 10, "t": 20, "b": 120}, height=420))
-    return figure_data(figure)
+    }
+    return figure([bars, expected], layout(
+        yaxis={"title": title("%"), "range": [0, 105]},
+        xaxis={"tickangle": -45, "automargin": True},
+        margin={"l": 50, "r": 10, "t": 20, "b": 120}, height=420))
 
 
 def status_by_category(rows) -> dict:
@@ -80,52 +97,50 @@ def status_by_category(rows) -> dict:
         if category not in categories:
             categories.append(category)
         counts[(category, row.progress.status)] = counts.get((category, row.progress.status), 0) + 1
-    figure = go.Figure()
-    for status, name in status_names():
-        figure.add_bar(x=categories, y=[counts.get((c, status), 0) for c in categories],
-                       name=name, marker_color=status_colour(status))
-    figure.update_layout(**layout(barmode="stack", yaxis={"title": _("指标数")}, height=320))
-    return figure_data(figure)
+    data = [{"type": "bar", "x": categories, "y": [counts.get((c, status), 0) for c in categories],
+             "name": name, "marker": {"color": status_colour(status)}}
+            for status, name in status_names()]
+    return figure(data, layout(barmode="stack", yaxis={"title": title(_("指标数"))}, height=320))
 
 
 def tasks_by_unit(rows, labels: dict) -> dict:
-    """The lead units' task rows by their latest approved status (stacked horizontal bars)."""
-    units, counts = [], {}
-    for row in rows:
-        unit = row.lead_unit.name if row.lead_unit else "—"
-        if unit not in units:
+    """The lead units' task rows by their latest approved status (stacked horizontal bars).
+
+    ``rows``: (lead unit's name, status) of each task row (dashboards.selectors.task_statuses)."""
+    units, counts, totals = [], {}, {}
+    for unit, status in rows:
+        unit = unit or "—"
+        if unit not in totals:
             units.append(unit)
-        key = (unit, row.dash_status or "none")
+        key = (unit, status or "none")
         counts[key] = counts.get(key, 0) + 1
-    units.sort(key=lambda u: -sum(v for (name, _s), v in counts.items() if name == u))
-    figure = go.Figure()
-    for status, name in labels.items():
-        figure.add_bar(y=units, x=[counts.get((u, status), 0) for u in units], name=str(name),
-                       orientation="h", marker_color=TASK_COLOURS[status])
-    figure.update_layout(**layout(barmode="stack", xaxis={"title": _("任务数")},
-                                  yaxis={"autorange": "reversed", "automargin": True},
-                                  height=max(260, 26 * len(units) + 120)))
-    return figure_data(figure)
+        totals[unit] = totals.get(unit, 0) + 1
+    units.sort(key=lambda u: -totals[u])
+    data = [{"type": "bar", "y": units, "x": [counts.get((u, status), 0) for u in units],
+             "name": str(name), "orientation": "h", "marker": {"color": TASK_COLOURS[status]}}
+            for status, name in labels.items()]
+    return figure(data, layout(barmode="stack", xaxis={"title": title(_("任务数"))},
+                               yaxis={"autorange": "reversed", "automargin": True},
+                               height=max(260, 26 * len(units) + 120)))
 
 
 def heat_map(data: dict) -> dict:
     """District × category: the share of indicators achieved or on track (with data)."""
     text = [[("—" if c is None else f"{v[0]}/{v[1]}") for c, v in zip(row, counts)]
             for row, counts in zip(data["cells"], data["counts"])]
-    figure = go.Figure(go.Heatmap(
-        z=data["cells"], x=data["categories"], y=data["districts"], text=text,
-        texttemplate="%{text}", zmin=0, zmax=100, hoverongaps=False,
-        colorscale=[[0, STATUS_STYLE[Status.BEHIND]["colour"]],
-                    [0.85, STATUS_STYLE[Status.AT_RISK]["colour"]],
-                    [1, STATUS_STYLE[Status.ON_TRACK]["colour"]]],
-        colorbar={"title": {"text": _("正常及完成占比 %")}},
-        hovertemplate="%{y} · %{x}<br>"
+    trace = {
+        "type": "heatmap", "z": data["cells"], "x": data["categories"], "y": data["districts"],
+        "text": text, "texttemplate": "%{text}", "zmin": 0, "zmax": 100, "hoverongaps": False,
+        "colorscale": [[0, STATUS_STYLE[Status.BEHIND]["colour"]],
+                       [0.85, STATUS_STYLE[Status.AT_RISK]["colour"]],
+                       [1, STATUS_STYLE[Status.ON_TRACK]["colour"]]],
+        "colorbar": {"title": title(_("正常及完成占比 %"))},
+        "hovertemplate": "%{y} · %{x}<br>"
         + _("%(share)s（%(counts)s）") % {"share": "%{z}%", "counts": "%{text}"}
         + "<extra></extra>",
-    ))
-    figure.update_layout(**layout(height=max(240, 40 * len(data["districts"]) + 120),
+    }
+    return figure([trace], layout(height=max(240, 40 * len(data["districts"]) + 120),
                                   yaxis={"autorange": "reversed", "automargin": True}))
-    return figure_data(figure)
 
 
 def _float(value):

@@ -1,19 +1,19 @@
 """Charts of the indicator page and the district comparison: selector rows in, figure data out.
 
-Colours come from the engine's status style (dashboards.charts.status_colour); every coloured
-mark also carries the status word, so colour is never alone.
+Colours come from the engine's status style (``Status.colour``); every coloured mark also
+carries the status word, so colour is never alone. Figures are plain dicts, as in
+dashboards/charts.py.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from ipops.numbers import plain_number
-from dashboards.charts import FONT, figure_data, layout, status_colour
-from indicators.progress import MILESTONE, Status
+from dashboards.charts import FONT, figure, layout, title
+from indicators.progress import MILESTONE
 
 
 def _float(value: Decimal | None) -> float | None:
@@ -33,7 +33,7 @@ def indicator_chart(page) -> dict | None:
     if page.progress.judged_as == MILESTONE:
         return None
     unit = "%" if page.progress.judged_as == "growth" else indicator.unit
-    figure = go.Figure()
+    data = []
 
     path_x, path_y = [], []
     growth = page.progress.judged_as == "growth"
@@ -47,68 +47,68 @@ def indicator_chart(page) -> dict | None:
             path_x.append(row.year)
             path_y.append(_float(row.progress.expected))
     if path_x:
-        figure.add_trace(go.Scatter(
-            x=path_x, y=path_y, mode="lines", name=_("序时进度（应达值）"),
-            line={"color": "#6b7785", "dash": "dash", "width": 2},
-            hovertemplate=_("%{x} 年应达 %{y}") + "<extra></extra>",
-        ))
+        data.append({
+            "type": "scatter", "x": path_x, "y": path_y, "mode": "lines",
+            "name": _("序时进度（应达值）"), "line": {"color": "#6b7785", "dash": "dash", "width": 2},
+            "hovertemplate": _("%{x} 年应达 %{y}") + "<extra></extra>",
+        })
 
     numeric = [t for t in page.targets if t.comparator not in ("",) and
                (t.value is not None or t.low is not None)]
     if numeric:
-        figure.add_trace(go.Scatter(
-            x=[t.year for t in numeric], y=[_float(t.low if t.comparator == "between" else t.value)
-                                             for t in numeric],
-            mode="markers+text", name=_("目标值"), text=[t.display for t in numeric],
-            textposition="middle right",
-            marker={"symbol": "diamond", "size": 13, "color": "#1f2933"},
-            hovertemplate=_("%{x} 年目标 %{text}") + "<extra></extra>",
-        ))
+        data.append({
+            "type": "scatter", "x": [t.year for t in numeric],
+            "y": [_float(t.low if t.comparator == "between" else t.value) for t in numeric],
+            "mode": "markers+text", "name": _("目标值"), "text": [t.display for t in numeric],
+            "textposition": "middle right",
+            "marker": {"symbol": "diamond", "size": 13, "color": "#1f2933"},
+            "hovertemplate": _("%{x} 年目标 %{text}") + "<extra></extra>",
+        })
     originals = [t for t in page.targets if t.original_value is not None]
     if originals:
-        figure.add_trace(go.Scatter(
-            x=[t.year for t in originals], y=[_float(t.original_value) for t in originals],
-            mode="markers", name=_("原目标值（调整前）"),
-            marker={"symbol": "diamond-open", "size": 13, "color": "#6b7785"},
-            hovertemplate=_("%{x} 年原目标 %{y}") + "<extra></extra>",
-        ))
+        data.append({
+            "type": "scatter", "x": [t.year for t in originals],
+            "y": [_float(t.original_value) for t in originals], "mode": "markers",
+            "name": _("原目标值（调整前）"),
+            "marker": {"symbol": "diamond-open", "size": 13, "color": "#6b7785"},
+            "hovertemplate": _("%{x} 年原目标 %{y}") + "<extra></extra>",
+        })
     if start and indicator.baseline_value is not None:
-        figure.add_trace(go.Scatter(
-            x=[start[0]], y=[_float(start[1])], mode="markers", name=_("基础值"),
-            marker={"symbol": "square", "size": 10, "color": "#8aa4c8"},
-            hovertemplate=_("%{x} 年基础值 %{y}") + "<extra></extra>",
-        ))
+        data.append({
+            "type": "scatter", "x": [start[0]], "y": [_float(start[1])], "mode": "markers",
+            "name": _("基础值"), "marker": {"symbol": "square", "size": 10, "color": "#8aa4c8"},
+            "hovertemplate": _("%{x} 年基础值 %{y}") + "<extra></extra>",
+        })
 
     actual = [r for r in rows if r.progress.actual is not None]
     if actual:
-        labels = [f"{Status(r.progress.status).icon} {r.progress.status.label}" for r in actual]
-        figure.add_trace(go.Scatter(
-            x=[r.year for r in actual], y=[_float(r.progress.actual) for r in actual],
-            mode="lines+markers+text", name=_("实际值（已审核）"), text=labels,
-            textposition="top center",
-            textfont={"size": 12, "color": [status_colour(r.progress.status) for r in actual]},
-            customdata=[[_plain(r.progress.actual), _plain(r.progress.percent, 1)]
-                        for r in actual],
-            line={"color": "#1f2933", "width": 2},
-            marker={"size": 12, "color": [status_colour(r.progress.status) for r in actual],
-                    "line": {"color": "#ffffff", "width": 1}},
-            hovertemplate=_("%{x} 年实际 %{customdata[0]}，完成 %{customdata[1]}%，%{text}")
+        labels = [f"{r.progress.status.icon} {r.progress.status.label}" for r in actual]
+        colours = [r.progress.status.colour for r in actual]
+        data.append({
+            "type": "scatter", "x": [r.year for r in actual],
+            "y": [_float(r.progress.actual) for r in actual], "mode": "lines+markers+text",
+            "name": _("实际值（已审核）"), "text": labels, "textposition": "top center",
+            "textfont": {"size": 12, "color": colours},
+            "customdata": [[_plain(r.progress.actual), _plain(r.progress.percent, 1)]
+                           for r in actual],
+            "line": {"color": "#1f2933", "width": 2},
+            "marker": {"size": 12, "color": colours, "line": {"color": "#ffffff", "width": 1}},
+            "hovertemplate": _("%{x} 年实际 %{customdata[0]}，完成 %{customdata[1]}%，%{text}")
             + "<extra></extra>",
-        ))
+        })
     years = [r.year for r in rows]
     if start:
         years.append(start[0])
-    figure.update_layout(**layout(
+    return figure(data, layout(
         height=360, margin={"l": 60, "r": 30, "t": 36, "b": 40},
-        xaxis={"title": {"text": _("年份")}, "dtick": 1, "range": [min(years) - 0.5,
-                                                                   max(years) + 0.8]},
+        xaxis={"title": title(_("年份")), "dtick": 1, "range": [min(years) - 0.5,
+                                                               max(years) + 0.8]},
         yaxis={"rangemode": "tozero", "automargin": True},
         legend={"orientation": "h", "y": -0.18},
         annotations=[{"text": _("单位：%(unit)s") % {"unit": unit} if unit else "", "x": 0, "y": 1.08,
                       "xref": "paper", "yref": "paper", "showarrow": False, "xanchor": "left",
                       "font": {"size": 12, "color": "#6b7785"}}],
     ))
-    return figure_data(figure)
 
 
 def compare_chart(rows) -> dict | None:
@@ -117,21 +117,21 @@ def compare_chart(rows) -> dict | None:
         return None
     labels = [f"{r.indicator.plan.district.name} · {r.indicator.number}（{r.as_of}）" for r in rows]
     percent = [_float(r.progress.percent) or 0 for r in rows]
-    text = [f"{Status(r.progress.status).icon} {r.progress.status.label}"
+    text = [f"{r.progress.status.icon} {r.progress.status.label}"
             + (f" {_plain(r.progress.percent, 1)}%" if r.progress.percent is not None else "")
             for r in rows]
-    figure = go.Figure(go.Bar(
-        x=percent, y=labels, orientation="h", text=text, textposition="outside",
-        cliponaxis=False, customdata=[[r.indicator.name] for r in rows],
-        marker={"color": [status_colour(r.progress.status) for r in rows]},
-        hovertemplate="%{y}<br>%{customdata[0]}<br>" + _("完成") + " %{x}%<extra></extra>",
-    ))
-    figure.update_layout(**layout(
+    bars = {
+        "type": "bar", "x": percent, "y": labels, "orientation": "h", "text": text,
+        "textposition": "outside", "cliponaxis": False,
+        "customdata": [[r.indicator.name] for r in rows],
+        "marker": {"color": [r.progress.status.colour for r in rows]},
+        "hovertemplate": "%{y}<br>%{customdata[0]}<br>" + _("完成") + " %{x}%<extra></extra>",
+    }
+    return figure([bars], layout(
         height=max(200, 80 + 44 * len(rows)), showlegend=False, bargap=0.35,
         margin={"l": 20, "r": 40, "t": 20, "b": 50},
-        xaxis={"title": {"text": _("完成百分比（%）")}, "range": [0, 130], "tickvals":
-               [0, 20, 40, 60, 80, 100]},
+        xaxis={"title": title(_("完成百分比（%）")), "range": [0, 130],
+               "tickvals": [0, 20, 40, 60, 80, 100]},
         yaxis={"autorange": "reversed", "automargin": True},
         font={"family": FONT, "size": 13},
     ))
-    return figure_data(figure)

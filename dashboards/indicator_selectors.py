@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from dashboards.sources import Excerpt, fold, indicator_excerpts
 from indicators.models import Figure, Indicator, Target
-from indicators.progress import Progress, compute
-from indicators.selectors import figure_spec, indicator_spec, progress_band
+from indicators.progress import FigureSpec, Progress, TargetSpec, compute
+from indicators.selectors import (
+    FIGURE_FIELDS, TARGET_FIELDS, figure_spec, indicator_spec, progress_band,
+)
 from plans.models import Plan, Unit
 from reporting.choices import ReviewStatus
 from reporting.history import entry_history
@@ -74,10 +77,11 @@ def _engine_data(indicators: list[Indicator], *, approved_only: bool, related=()
     return targets, by_indicator
 
 
-def _progress(indicator, targets, figures, year: int) -> Progress:
-    """The engine's result for one year, from data already fetched."""
+def _progress_by_year(indicator, targets, figures, years) -> dict[int, Progress]:
+    """The engine's result for each of these years, from data already fetched."""
     spec = indicator_spec(indicator, targets, indicator.quantity_indicator)
-    return compute(spec, [figure_spec(f) for f in figures], year, progress_band())
+    specs, band = [figure_spec(f) for f in figures], progress_band()
+    return {year: compute(spec, specs, year, band) for year in years}
 
 
 # The indicator page.
@@ -176,16 +180,12 @@ def page_years(plan, year: int, figures, targets) -> list[int]:
 
 
 def _linked_tasks(indicator: Indicator, year: int) -> tuple[list[LinkedTask], list[str]]:
-    """Task rows of the plan named by the source pointer or sharing a measure word (2 queries)."""
+    """Task rows of the plan named by the source pointer or sharing a measure word, with their
+    supporting units and latest approved progress (three queries at most)."""
     words = measure_words(indicator.name)
     parts = [fold(p) for p in re.split(r"[；;]", indicator.source or "") if p.strip()]
-    tasks = list(
-        Task.objects.rows().filter(plan_id=indicator.plan_id).select_related("lead_unit", "parent")
-        .prefetch_related(Prefetch("tasksupport_set",
-                                   queryset=TaskSupport.objects.select_related("unit")
-                                   .order_by("position")))
-        .order_by("position")
-    )
+    tasks = list(Task.objects.rows().filter(plan_id=indicator.plan_id)
+                 .select_related("lead_unit", "parent").order_by("position"))
 
     def named(task):
         own = fold(task.source)
@@ -198,6 +198,10 @@ def _linked_tasks(indicator: Indicator, year: int) -> tuple[list[LinkedTask], li
         if is_named or any(w in task.text for w in words):
             linked.append(LinkedTask(task, is_named))
     linked.sort(key=lambda row: (not row.named, row.task.position))
+    # The supporting units of the linked rows only (a plan has a hundred rows, a few are linked).
+    supporting = TaskSupport.objects.select_related("unit").order_by("position")
+    prefetch_related_objects([row.task for row in linked],
+                             Prefetch("tasksupport_set", queryset=supporting))
     latest = {}
     progress = (TaskProgress.objects.filter(task_id__in=[r.task.pk for r in linked], year=year,
                                             review_status=ReviewStatus.APPROVED)
@@ -225,8 +229,9 @@ def indicator_page(*, indicator: Indicator, year: int | None = None) -> Indicato
     years = page_years(plan, year, figures, targets)
     by_year = {f.year: f for f in figures}
     target_by_year = {t.year: t for t in targets}
-    rows = [YearRow(y, target_by_year.get(y), _progress(indicator, targets, figures, y),
-                    by_year.get(y), y == year) for y in years]
+    progress_of = _progress_by_year(indicator, targets, figures, years)
+    rows = [YearRow(y, target_by_year.get(y), progress_of[y], by_year.get(y), y == year)
+            for y in years]
     progress = next(r.progress for r in rows if r.selected)
     histories = _histories(figures)
     figure_rows = [
@@ -252,13 +257,19 @@ class IndicatorRow:
 
     indicator: Indicator
     as_of: int  # the year judged: the one chosen, or the plan's last year if it ended before
-    targets: list[Target]
+    targets: list[TargetSpec]
     progress: Progress
 
-    @property
+    @cached_property
     def final_target(self) -> Target | None:
+        """The target the progress is judged against (else the last one), as an unsaved Target
+        for its ``display``."""
         numeric = [t for t in self.targets if t.year == self.progress.target_year]
-        return numeric[0] if numeric else (self.targets[-1] if self.targets else None)
+        spec = numeric[0] if numeric else (self.targets[-1] if self.targets else None)
+        if spec is None:
+            return None
+        return Target(year=spec.year, value=spec.value, comparator=spec.comparator, low=spec.low,
+                      high=spec.high, text=spec.text)
 
     @property
     def before_plan(self) -> bool:
@@ -284,24 +295,38 @@ def compare_default_year(concept: str, districts) -> int:
 
 def _judged(indicators, year: int, *, cap: bool) -> list[IndicatorRow]:
     """The indicators judged by the engine as of ``year`` (capped by each plan's last year when
-    ``cap``), two queries for their targets and approved figures."""
+    ``cap``), two queries for their targets and approved figures. These are read as plain values,
+    as ``indicators_progress`` reads them: the comparison judges an indicator in each of hundreds
+    of districts, and a model instance per target and figure cost more than the rest."""
     indicators = list(indicators)
-    targets, figures = _engine_data(indicators, approved_only=True)
+    targets, figures = defaultdict(list), defaultdict(list)
+    for indicator_id, *values in (Target.objects.filter(indicator_id__in=[i.pk for i in indicators])
+                                  .order_by("year").values_list("indicator_id", *TARGET_FIELDS)):
+        targets[indicator_id].append(TargetSpec(*values))
+    sources = {i.quantity_indicator_id or i.pk for i in indicators}
+    for indicator_id, *values in (Figure.objects.filter(indicator_id__in=sources,
+                                                        review_status=ReviewStatus.APPROVED)
+                                  .order_by("year").values_list("indicator_id", *FIGURE_FIELDS)):
+        figures[indicator_id].append(FigureSpec(*values))
+    band = progress_band()
     rows = []
     for indicator in indicators:
         as_of = min(year, indicator.plan.end_year) if cap else year
+        spec = indicator_spec(indicator, targets[indicator.pk], indicator.quantity_indicator)
         own = figures[indicator.quantity_indicator_id or indicator.pk]
         rows.append(IndicatorRow(indicator, as_of, targets[indicator.pk],
-                                 _progress(indicator, targets[indicator.pk], own, as_of)))
+                                 compute(spec, own, as_of, band)))
     return rows
 
 
 def compare_rows(*, concept: str, districts, year: int) -> list[IndicatorRow]:
     """Every indicator tagged ``concept`` in these districts, judged as of ``year`` (or as of the
-    last year of a plan that ended before it). Three queries."""
+    last year of a plan that ended before it). Three queries, and one for the quantity
+    indicators of linked growth rates if there are any: joined to the indicators instead,
+    PostgreSQL hashed every indicator of every district to find them."""
     return _judged(
         Indicator.objects.filter(concept=concept, plan__district__in=districts)
-        .select_related("plan__district", "quantity_indicator")
+        .select_related("plan__district").prefetch_related("quantity_indicator")
         .order_by("plan__district__city", "plan__district__code", "plan__start_year", "position"),
         year, cap=True)
 

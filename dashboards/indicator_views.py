@@ -11,6 +11,7 @@ from dashboards.indicator_selectors import (
     compare_default_year, compare_rows, compare_years, indicator_page, plan_counts,
     plan_default_year, plan_rows,
 )
+from dashboards.tables import compare_table_rows
 from indicators.choices import Concept
 from indicators.models import Indicator
 from indicators.progress import legend
@@ -59,7 +60,8 @@ def compare_view(request, concept):
     rows = compare_rows(concept=concept, districts=districts, year=year)
     return render(request, "dashboards/compare.html", {
         "concept": concept, "concept_label": Concept(concept).label, "concepts": Concept.choices,
-        "rows": rows, "chart": compare_chart(rows), "year": year, "years": years,
+        "rows": rows, "body": compare_table_rows(rows, year=year), "chart": compare_chart(rows),
+        "year": year, "years": years,
         "legend": legend(progress_band()),
     })
 

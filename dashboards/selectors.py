@@ -23,8 +23,8 @@ from indicators.selectors import IndicatorProgress, indicators_progress, progres
 from plans.models import District, Plan
 from reporting.choices import ReviewStatus
 from tasks.choices import ProgressStatus
-from tasks.models import Task, TaskProgress
-from tasks.selectors import PERIOD_RANK, period_rank, supporting_units_prefetch
+from tasks.models import Task, TaskProgress, TaskSupport
+from tasks.selectors import PERIOD_RANK, period_rank
 
 GREEN = (Status.ACHIEVED, Status.ON_TRACK)
 NO_CATEGORY = "—"
@@ -318,11 +318,11 @@ def district_rows(*, district, year: int, indicators=None) -> list[IndicatorProg
 
 def task_board(*, district, year: int, unit=None, status: str = ""):
     """The district's task tree for ``year``: groups → tasks → rows, each row with its latest
-    approved progress; a unit's view puts delayed and not-reported rows first."""
+    approved progress (``dash_*``), its headings (``path``) and its supporting units' names in
+    the plan's order (``supporting``); a unit's view puts delayed and not-reported rows first."""
     rows = (Task.objects.rows()
             .filter(plan__district=district, plan__start_year__lte=year, plan__end_year__gte=year)
-            .select_related("lead_unit", "plan")
-            .prefetch_related(supporting_units_prefetch())
+            .select_related("lead_unit")
             .annotate(**approved_latest(year))
             .order_by("plan_id", "position"))
     if unit is not None:
@@ -332,18 +332,29 @@ def task_board(*, district, year: int, unit=None, status: str = ""):
     elif status:
         rows = rows.filter(dash_status=status)
     rows = list(rows)
+    # The names only, as plain values: a prefetch of the units cost more than the rest together.
+    supporting = defaultdict(list)
+    if rows:
+        names = (TaskSupport.objects.filter(task__in=[row.pk for row in rows])
+                 .order_by("task_id", "position").values_list("task_id", "unit__name"))
+        for task_id, name in names:
+            supporting[task_id].append(name)
     headings = {
         pk: (parent, number, text) for pk, parent, number, text in
         Task.objects.filter(plan__district=district, children__isnull=False).distinct()
         .values_list("pk", "parent_id", "number", "text")
     }
+    paths = {}
     for row in rows:
-        chain, parent = [], row.parent_id
-        while parent in headings:
-            chain.insert(0, headings[parent])
-            parent = headings[parent][0]
-        row.path = [text if not number or text.startswith(number) else f"{number} {text}"
-                    for _p, number, text in chain]
+        if row.parent_id not in paths:
+            chain, parent = [], row.parent_id
+            while parent in headings:
+                chain.insert(0, headings[parent])
+                parent = headings[parent][0]
+            paths[row.parent_id] = [text if not number or text.startswith(number)
+                                    else f"{number} {text}" for _p, number, text in chain]
+        row.path = paths[row.parent_id]
+        row.supporting = supporting[row.pk]
         row.attention = 0 if row.dash_status == ProgressStatus.DELAYED else (
             1 if row.dash_status is None else 2)
     if unit is not None:

@@ -9,8 +9,8 @@ from accounts.access import district_or_403
 from accounts.selectors import visible_districts
 from dashboards import charts
 from dashboards.filters import IndicatorFilterSet
-from dashboards.selectors import data_year, district_rows, overview, task_board
-from dashboards.tables import IndicatorProgressTable
+from dashboards.selectors import data_year, district_rows, overview, task_board, task_statuses
+from dashboards.tables import IndicatorProgressTable, task_board_rows
 from indicators.models import Indicator
 from indicators.progress import legend
 from indicators.selectors import progress_band
@@ -71,7 +71,7 @@ def district_view(request, code):
     shown = filterset.status_of_rows(rows) if filterset.is_bound else rows
     table = IndicatorProgressTable(shown)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    tasks = task_board(district=district, year=year)
+    tasks = task_statuses(district=district, year=year)
     return render(request, "dashboards/district.html", {
         "district": district, "year": year, "years": range(year - 4, year + 2),
         "filter": filterset, "table": table, "count": len(shown), "total": len(rows),
@@ -93,21 +93,21 @@ def task_board_view(request, code, unit_pk=None):
     chosen = unit_pk or request.GET.get("unit", "")
     if str(chosen).isdigit():
         unit = get_object_or_404(Unit, pk=int(chosen), district=district)
+    labels = _task_labels()
     status = request.GET.get("status", "")
-    if status not in _task_labels():
+    if status not in labels:
         status = ""
     rows = task_board(district=district, year=year, unit=unit, status=status)
     own_unit = getattr(getattr(request.user, "profile", None), "unit_id", None)
     return render(request, "dashboards/task_board.html", {
         "district": district, "year": year, "years": range(year - 4, year + 2),
         "rows": rows, "units": units, "unit": unit, "status": status,
-        "task_labels": _task_labels(), "own_unit": own_unit,
-        "counts": _count_statuses(rows),
+        "body": task_board_rows(rows, district=district, unit=unit, year=year, labels=labels),
+        "task_labels": labels, "own_unit": own_unit, "counts": _count_statuses(rows, labels),
     })
 
 
-def _count_statuses(rows) -> list[tuple[str, str, int]]:
-    labels = _task_labels()
+def _count_statuses(rows, labels: dict) -> list[tuple[str, str, int]]:
     counts = {key: 0 for key in labels}
     for row in rows:
         counts[row.dash_status or "none"] += 1
