@@ -137,3 +137,78 @@ def indicator_preview(*, indicator: Indicator, year: int, value=None, done=None)
     figures.append(FigureSpec(year, value, done, ReviewStatus.APPROVED))
     spec = indicator_spec(indicator, targets, indicator.quantity_indicator)
     return compute(spec, figures, year, progress_band())
+
+
+@dataclass(frozen=True)
+class PlainIndicatorProgress:
+    """An indicator read as plain values, with the engine's inputs (``spec``) and result."""
+
+    pk: int
+    plan_id: int
+    district_id: int
+    number: str
+    name: str
+    unit: str
+    baseline_value: Decimal | None
+    quantity_indicator_id: int | None
+    spec: IndicatorSpec
+    progress: Progress
+
+
+# What plans_progress reads of an indicator, its plan and its quantity indicator.
+PLAIN_INDICATOR_FIELDS = (
+    "pk", "plan_id", "plan__district_id", "number", "name", "unit", "baseline_value",
+    "quantity_indicator_id", "kind", "direction", "baseline_year", "plan__start_year",
+    "plan__end_year", "quantity_indicator__baseline_year", "quantity_indicator__baseline_value",
+)
+
+
+def with_quantity_sources(indicators):
+    """``indicators`` and the quantity indicators their growth indicators read figures from
+    (in the same plan, but the engine's inputs stay exact even if a link left it)."""
+    return indicators | Indicator.objects.filter(
+        pk__in=indicators.filter(quantity_indicator__isnull=False).values("quantity_indicator"))
+
+
+def plans_progress(*, year: int, plans) -> list[PlainIndicatorProgress]:
+    """The progress of every indicator of ``plans`` (a Plan queryset) as of ``year``, for reports
+    across many districts: the same engine inputs and order as ``indicators_progress``, read as
+    plain values instead of a model instance per indicator, target and figure.
+
+    Three queries whatever the number of plans; the plans are a subquery, never a list of ids.
+    """
+    indicators = Indicator.objects.filter(plan__in=plans)
+    sources = with_quantity_sources(indicators)
+    targets = defaultdict(list)
+    for indicator_id, *values in (Target.objects.filter(indicator__in=indicators)
+                                  .order_by("indicator_id", "year")
+                                  .values_list("indicator_id", *TARGET_FIELDS)):
+        targets[indicator_id].append(TargetSpec(*values))
+    figures = defaultdict(list)
+    for indicator_id, *values in Figure.objects.filter(
+        indicator__in=sources, review_status=ReviewStatus.APPROVED, year__lte=year,
+    ).order_by().values_list("indicator_id", *FIGURE_FIELDS):
+        figures[indicator_id].append(FigureSpec(*values))
+
+    band = progress_band()
+    rows = []
+    for (pk, plan_id, district_id, number, name, unit, baseline_value, quantity_id, kind,
+         direction, baseline_year, start_year, end_year, quantity_baseline_year,
+         quantity_baseline_value) in indicators.order_by(
+            "plan__district__code", "plan__start_year", "plan_id", "position",
+    ).values_list(*PLAIN_INDICATOR_FIELDS):
+        if quantity_id is not None:  # as indicator_spec: the quantity's baseline
+            if quantity_baseline_year is not None:
+                baseline_year = quantity_baseline_year
+            own_baseline, baseline_value = baseline_value, quantity_baseline_value
+        else:
+            own_baseline = baseline_value
+        spec = IndicatorSpec(
+            kind=kind, direction=direction, baseline_year=baseline_year,
+            baseline_value=baseline_value, targets=tuple(targets.pop(pk, ())),
+            start_year=start_year, end_year=end_year,
+        )
+        progress = compute(spec, figures[quantity_id or pk], year, band)
+        rows.append(PlainIndicatorProgress(pk, plan_id, district_id, number, name, unit,
+                                           own_baseline, quantity_id, spec, progress))
+    return rows

@@ -10,6 +10,7 @@ the cell still holds the target as a number.
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Sequence
 
@@ -18,7 +19,8 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from indicators.progress import STATUS_STYLE, Status, legend
+from indicators.models import Target
+from indicators.progress import STATUS_STYLE, Status, TargetSpec, legend
 from reporting import xlsx
 from tasks.choices import ProgressStatus
 
@@ -83,12 +85,20 @@ def local_date(value: datetime.datetime | None) -> datetime.date | None:
     return None if value is None else timezone.localtime(value).date()
 
 
+@functools.cache
 def status_style(fill_colour: str) -> xlsx.CellStyle:
+    """A status cell in its colour (one instance per colour: a workbook resolves it once)."""
     return CENTERED.replace(fill=xlsx.fill(fill_colour))
 
 
 def indicator_status_style(status: Status) -> xlsx.CellStyle:
     return status_style(STATUS_STYLE[status]["fill"])
+
+
+def target_display(target: TargetSpec) -> str:
+    """A target as a reader writes it (≥25000, 3–5, 验收), as ``Target.display`` says."""
+    return Target(value=target.value, comparator=target.comparator, low=target.low,
+                  high=target.high, text=target.text).display
 
 
 def title_rows(ws, *, title: str, info: str, last_column: int) -> None:

@@ -7,8 +7,8 @@
 - ``task_report``: a district's task rows for a year (任务推进情况表) with their headings, units
   and latest approved progress. 4 queries.
 - ``summary_report``: for leaders, every district's status counts, reporting completeness and
-  task completion, and each district's indicators and delayed tasks. 11 queries whatever the
-  number of districts.
+  task completion, and each district's indicators and delayed tasks, as plain values. 8
+  queries whatever the number of districts.
 
 Only approved entries count, as everywhere in the portal. Statuses come from the progress
 engine (indicators/selectors.py); nothing here judges an indicator itself.
@@ -33,8 +33,11 @@ from django.utils.translation import gettext as _
 
 from indicators.choices import Attribute, Kind
 from indicators.models import Figure, Indicator, Target
-from indicators.progress import STATUS_ORDER, Progress, Status
-from indicators.selectors import IndicatorProgress, indicators_progress, progress_band
+from indicators.progress import STATUS_ORDER, Progress, Status, TargetSpec
+from indicators.selectors import (
+    PlainIndicatorProgress, indicators_progress, plans_progress, progress_band,
+    with_quantity_sources,
+)
 from plans.models import District, Plan, Unit
 from reporting.choices import ReviewStatus
 from reporting.models import ReportingRound
@@ -312,9 +315,9 @@ class TaskReport:
         return "；".join(parts)
 
 
-def _period_rank(entry: TaskProgress) -> int:
+def _period_rank(quarter: int) -> int:
     """The whole-year entry (quarter 0) is the last word on a year."""
-    return 5 if entry.quarter == Quarter.YEAR else entry.quarter
+    return 5 if quarter == Quarter.YEAR else quarter
 
 
 def _headings(plan_ids) -> dict[int, tuple[int | None, Heading]]:
@@ -347,7 +350,7 @@ def _row(task: Task, headings) -> TaskRow:
     heading = None
     if len(chain) > 1:
         heading = Heading(chain[-1].pk, " / ".join(h.label for h in chain[1:]))
-    entry = max(task.approved_progress, key=_period_rank, default=None)
+    entry = max(task.approved_progress, key=lambda e: _period_rank(e.quarter), default=None)
     return TaskRow(
         task=task, group=group, heading=heading,
         lead=task.lead_unit.name if task.lead_unit else "",
@@ -384,15 +387,30 @@ def task_report(*, district: District, year: int, plan: Plan | None = None,
 
 # 3. The leaders' summary.
 
+@dataclass(frozen=True)
+class DelayedTask:
+    """A task row whose latest approved progress of the year says delayed (滞后)."""
+
+    number: str
+    text: str
+    lead: str
+    reason: str
+    remedy: str
+
+
 @dataclass
 class DistrictSummary:
+    """A district's part of the summary, as plain values: at national scale the summary holds
+    every district at once, so no model instance per indicator, target or task."""
+
     district: District
     plans: list[Plan] = field(default_factory=list)
-    indicators: list[IndicatorProgress] = field(default_factory=list)
+    indicators: list[PlainIndicatorProgress] = field(default_factory=list)
     reported: int = 0  # indicators with an approved figure for the year (or a milestone done)
     submitted: int = 0  # indicators whose figure for the year waits for approval
-    tasks: list[TaskRow] = field(default_factory=list)
-    final_targets: dict[int, Target] = field(default_factory=dict)  # by indicator id
+    task_total: int = 0  # task rows of the plans in force
+    task_statuses: Counter = field(default_factory=Counter)  # task rows by status
+    delayed_tasks: list[DelayedTask] = field(default_factory=list)
     notes: dict[int, str] = field(default_factory=dict)  # the year's approved figure's note
 
     @property
@@ -402,12 +420,7 @@ class DistrictSummary:
 
     @property
     def task_counts(self) -> dict[str, int]:
-        counts = Counter(row.status for row in self.tasks)
-        return {str(status): counts.get(str(status), 0) for status in TASK_STATUSES}
-
-    @property
-    def delayed_tasks(self) -> list[TaskRow]:
-        return [row for row in self.tasks if row.delayed]
+        return {str(status): self.task_statuses.get(str(status), 0) for status in TASK_STATUSES}
 
 
 @dataclass
@@ -419,57 +432,72 @@ class SummaryReport:
     band: Decimal = Decimal("0.15")
 
 
+def final_target(row: PlainIndicatorProgress) -> TargetSpec | None:
+    """The target of the row's final target year (the engine chose the year)."""
+    year = row.progress.target_year
+    return next((t for t in row.spec.targets if t.year == year), None)
+
+
 def summary_report(*, districts: QuerySet[District], year: int,
                    today: datetime.date | None = None) -> SummaryReport:
     """Every district's plans in force in ``year``, their indicators' progress, reporting and
-    task progress: 11 queries whatever the number of districts, plans, indicators and tasks."""
+    task progress: 8 queries whatever the number of districts, plans, indicators and tasks.
+    Each query names the plans by a subquery, never by a list of ids."""
     summaries = {d.pk: DistrictSummary(d) for d in districts.order_by("city", "code")}
-    plans = list(Plan.objects.filter(district_id__in=list(summaries), start_year__lte=year,
-                                     end_year__gte=year).order_by("start_year", "pk"))
-    for plan in plans:
+    in_force = Plan.objects.filter(district__in=districts.values("pk"), start_year__lte=year,
+                                   end_year__gte=year)
+    for plan in in_force.order_by("start_year", "pk"):
         summaries[plan.district_id].plans.append(plan)
-    plan_ids = [plan.pk for plan in plans]
 
-    progress = indicators_progress(year=year, indicators=Indicator.objects.filter(
-        plan_id__in=plan_ids))
-    source_of = {row.indicator.pk: row.indicator.quantity_indicator_id or row.indicator.pk
-                 for row in progress}
-    approved, waiting, done, notes, sample = set(), set(), set(), {}, False
-    for indicator_id, figure_year, review, is_sample, is_done, note in Figure.objects.filter(
-            indicator_id__in=source_of.keys() | set(source_of.values()), year__lte=year,
-    ).values_list("indicator_id", "year", "review_status", "is_sample", "done", "note"):
+    progress = plans_progress(year=year, plans=in_force)
+    approved, waiting, notes, sample = set(), set(), {}, False
+    figures = Figure.objects.filter(
+        Q(year=year) | Q(review_status=APPROVED, is_sample=True),
+        indicator__in=with_quantity_sources(Indicator.objects.filter(plan__in=in_force)),
+        year__lte=year,
+    ).order_by().values_list("indicator_id", "year", "review_status", "is_sample", "note")
+    for indicator_id, figure_year, review, is_sample, note in figures:
         if review == APPROVED:
             sample = sample or is_sample
             if figure_year == year:
                 approved.add(indicator_id)
                 notes[indicator_id] = note
-            if is_done:
-                done.add(indicator_id)
         elif review == ReviewStatus.SUBMITTED and figure_year == year:
             waiting.add(indicator_id)
-    final = {}
-    for target in Target.objects.filter(indicator_id__in=source_of.keys()):
-        final[(target.indicator_id, target.year)] = target
     for row in progress:
-        summary = summaries[row.indicator.plan.district_id]
-        target = final.get((row.indicator.pk, row.progress.target_year))
-        if target is not None:
-            summary.final_targets[row.indicator.pk] = target
-        if notes.get(row.indicator.pk):
-            summary.notes[row.indicator.pk] = notes[row.indicator.pk].strip()
+        summary = summaries[row.district_id]
         summary.indicators.append(row)
-        source = source_of[row.indicator.pk]
-        milestone_done = row.progress.judged_as == "milestone" and source in done
+        if notes.get(row.pk):
+            summary.notes[row.pk] = notes[row.pk].strip()
+        source = row.quantity_indicator_id or row.pk
+        milestone_done = row.progress.judged_as == "milestone" and row.progress.done
         if source in approved or milestone_done:
             summary.reported += 1
         elif source in waiting:
             summary.submitted += 1
 
-    found = _task_rows(Task.objects.rows().filter(plan_id__in=plan_ids), year)
-    headings = _headings(plan_ids)
-    for task in found:
-        row = _row(task, headings)
-        sample = sample or bool(row.entry and row.entry.is_sample)
-        summaries[task.plan.district_id].tasks.append(row)
+    # the latest approved progress of the year of each task (the whole year's is the last word)
+    latest = {}
+    for task_id, quarter, status, is_sample, reason, remedy in TaskProgress.objects.filter(
+        task__plan__in=in_force, year=year, review_status=APPROVED,
+    ).order_by().values_list("task_id", "quarter", "status", "is_sample", "reason", "remedy"):
+        rank = _period_rank(quarter)
+        if task_id not in latest or rank > latest[task_id][0]:
+            latest[task_id] = (rank, status, is_sample, reason, remedy)
+    rows = (Task.objects.rows().filter(plan__in=in_force)
+            .order_by("plan__start_year", "plan_id", "position")
+            .values_list("pk", "plan__district_id", "number", "text", "lead_unit__name"))
+    for pk, district_id, number, text, lead in rows:
+        summary = summaries[district_id]
+        summary.task_total += 1
+        entry = latest.get(pk)
+        if entry is None:
+            summary.task_statuses[NOT_REPORTED] += 1
+            continue
+        _rank, status, is_sample, reason, remedy = entry
+        sample = sample or is_sample
+        summary.task_statuses[status] += 1
+        if status == ProgressStatus.DELAYED:
+            summary.delayed_tasks.append(DelayedTask(number, text, lead or "", reason, remedy))
     return SummaryReport(year=year, as_of=today or timezone.localdate(),
                          districts=list(summaries.values()), sample=sample, band=progress_band())

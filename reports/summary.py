@@ -20,14 +20,15 @@ from typing import Any, Sequence
 
 import openpyxl
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 from indicators.choices import Comparator
 from indicators.progress import STATUS_ORDER, STATUS_STYLE
 from reporting import xlsx
 from reports import layout
 from reports.selectors import (
-    TASK_STATUSES, DistrictSummary, SummaryReport, decimals_needed, task_status_label,
+    TASK_STATUSES, DistrictSummary, SummaryReport, decimals_needed, final_target,
+    task_status_label,
 )
 
 SUMMARY_SHEET = "汇总"
@@ -56,16 +57,25 @@ class Sheet:
 
     def append(self, values: Sequence[Any], styles, *, height: float | None = None,
                merge: Sequence[tuple[int, int]] = ()) -> int:
-        """Append a row (padded with empty cells to the sheet's width); ``merge`` lists
-        (first, last) column spans to merge on it. Returns its row number."""
-        values = list(values) + [None] * (len(self.widths) - len(values))
+        """Append a row; ``merge`` lists (first, last) column spans to merge on it. Returns its
+        row number.
+
+        A row whose last style draws on an empty cell (a border or a fill) is padded with
+        empty cells in that style to the sheet's width; other padding would show nothing.
+        """
+        values = list(values)
         if isinstance(styles, xlsx.CellStyle) or styles is None:
             styles = [styles] * len(values)
         else:
             styles = list(styles) + [styles[-1]] * (len(values) - len(styles))
+        pad = styles[-1] if styles else None
+        if pad is not None and (pad.border is not None or pad.fill is not None):
+            padding = len(self.widths) - len(values)
+            values += [None] * padding
+            styles += [pad] * padding
         if height is None:
             height = layout.row_height(values, self.widths)
-        self.ws.row_dimensions[self.row].height = height
+        xlsx.set_height(self.ws, self.row, height)
         xlsx.append_row(self.ws, values, style=styles)
         for first, last in merge:
             self.merge(self.row, first, self.row, last)
@@ -73,8 +83,10 @@ class Sheet:
         return self.row - 1
 
     def merge(self, top: int, first: int, bottom: int, last: int) -> None:
-        self.ws.merged_cells.add(
-            f"{get_column_letter(first)}{top}:{get_column_letter(last)}{bottom}")
+        # straight into the set: the sheet's merges never overlap, and MultiCellRange.add
+        # would compare the new range with every earlier one of the sheet first
+        self.ws.merged_cells.ranges.add(
+            CellRange(min_col=first, min_row=top, max_col=last, max_row=bottom))
 
     def blank(self) -> None:
         self.ws.append([])
@@ -125,9 +137,9 @@ def _summary_values(d: DistrictSummary) -> list:
     plans = "；".join(plan.title for plan in d.plans) or _("本年度无在期方案")
     return ([d.district.name, plans, len(d.indicators)]
             + [counts[s] for s in STATUS_ORDER]
-            + [d.reported, d.submitted, _percent(d.reported, len(d.indicators)), len(d.tasks)]
+            + [d.reported, d.submitted, _percent(d.reported, len(d.indicators)), d.task_total]
             + [tasks[str(s)] for s in TASK_STATUSES]
-            + [_percent(tasks["completed"], len(d.tasks))])
+            + [_percent(tasks["completed"], d.task_total)])
 
 
 def _header_styles(cols: list[Column]) -> tuple[list, list]:
@@ -165,7 +177,7 @@ def _grouped_header(sheet: Sheet, cols: list[Column]) -> None:
         c = end + 1
 
 
-def _write_summary(wb, report: SummaryReport) -> None:
+def _write_summary(wb, report: SummaryReport, legend: list) -> None:
     cols = summary_columns()
     sheet = Sheet(wb, SUMMARY_SHEET, [c.width for c in cols])
     ws = sheet.ws
@@ -182,7 +194,7 @@ def _write_summary(wb, report: SummaryReport) -> None:
         # counts add up; the rates are recomputed from the totals
         ind = sum(len(d.indicators) for d in report.districts)
         reported = sum(d.reported for d in report.districts)
-        tasks = sum(len(d.tasks) for d in report.districts)
+        tasks = sum(d.task_total for d in report.districts)
         done = sum(d.task_counts["completed"] for d in report.districts)
         counts = [sum(d.status_counts[s] for d in report.districts) for s in STATUS_ORDER]
         task_counts = [sum(d.task_counts[str(s)] for d in report.districts) for s in TASK_STATUSES]
@@ -198,12 +210,13 @@ def _write_summary(wb, report: SummaryReport) -> None:
     else:
         sheet.append([_("没有可查看的区域。")], layout.BODY, merge=[(1, len(cols))])
     sheet.blank()
-    _legend(sheet, report.band, last=len(cols))
+    _legend(sheet, legend, last=len(cols))
 
 
-def _legend(sheet: Sheet, band, *, last: int) -> None:
+def _legend(sheet: Sheet, legend: list, *, last: int) -> None:
+    """``legend``: ``layout.legend_rows``, read once per workbook."""
     sheet.append([_("状态说明")], layout.SECTION, height=20)
-    for word, colour, rule in layout.legend_rows(band):
+    for word, colour, rule in legend:
         sheet.append([word, rule], [layout.status_style(colour), layout.SUBTITLE],
                      height=18, merge=[(2, last)] if last > 2 else ())
 
@@ -213,37 +226,49 @@ def _legend(sheet: Sheet, band, *, last: int) -> None:
 DISTRICT_WIDTHS = [6, 34, 8, 12, 8, 12, 12, 8, 7, 22]
 
 
-def _indicator_values(d: DistrictSummary, row) -> tuple[list, list]:
-    indicator, progress = row.indicator, row.progress
-    target = d.final_targets.get(indicator.pk)
-    decimals = decimals_needed([indicator.baseline_value, target.value if target else None,
+def _numeric(number_format: str) -> xlsx.CellStyle:
+    """A number cell's style with its format: one instance per format, so that the workbook
+    resolves each look once."""
+    style = _NUMERIC.get(number_format)
+    if style is None:
+        style = _NUMERIC[number_format] = layout.NUMBER.replace(number_format=number_format)
+    return style
+
+
+_NUMERIC: dict[str, xlsx.CellStyle] = {}
+YEAR = layout.CENTERED.replace(number_format=layout.YEAR_FORMAT)
+
+
+def _indicator_values(d: DistrictSummary, row, labels) -> tuple[list, list]:
+    progress = row.progress
+    target = final_target(row)
+    decimals = decimals_needed([row.baseline_value, target.value if target else None,
                                 progress.actual if progress.judged_as != "growth" else None])
-    fmt = layout.number_format(indicator.unit, decimals)
-    numeric = layout.NUMBER.replace(number_format=fmt)
+    fmt = layout.number_format(row.unit, decimals)
+    numeric = _numeric(fmt)
     if progress.judged_as == "milestone":
         target_value, target_style = progress.target_text, layout.CENTERED
         actual = (_("已完成") if progress.done else _("未完成")) if progress.done is not None else None
         actual_style = layout.CENTERED
     else:
         if target is not None and target.comparator == Comparator.BETWEEN:
-            target_value, target_style = target.display, layout.CENTERED
+            target_value, target_style = layout.target_display(target), layout.CENTERED
         else:
             comparator = target.comparator if target is not None else ""
             target_value = layout.rounded(progress.target)
-            target_style = layout.NUMBER.replace(
-                number_format=layout.target_format(fmt, comparator))
+            target_style = _numeric(layout.target_format(fmt, comparator))
         actual, actual_style = layout.rounded(progress.actual), numeric
-    number = int(indicator.number) if indicator.number.isdigit() else indicator.number
-    values = [number, indicator.name, indicator.unit, target_value, progress.target_year, actual,
+    number = int(row.number) if row.number.isdigit() else row.number
+    values = [number, row.name, row.unit, target_value, progress.target_year, actual,
               layout.rounded(progress.expected), layout.rounded(progress.percent, "0.01"),
-              str(progress.status.label), d.notes.get(indicator.pk, "")]
-    styles = [layout.CENTERED, layout.BODY, layout.CENTERED, target_style,
-              layout.CENTERED.replace(number_format=layout.YEAR_FORMAT), actual_style, numeric,
-              PERCENT, layout.indicator_status_style(progress.status), layout.TEXT]
+              labels[progress.status], d.notes.get(row.pk, "")]
+    styles = [layout.CENTERED, layout.BODY, layout.CENTERED, target_style, YEAR, actual_style,
+              numeric, PERCENT, layout.indicator_status_style(progress.status), layout.TEXT]
     return values, styles
 
 
-def _write_district(wb, report: SummaryReport, d: DistrictSummary, name: str) -> None:
+def _write_district(wb, report: SummaryReport, d: DistrictSummary, name: str,
+                    legend: list) -> None:
     sheet = Sheet(wb, name, DISTRICT_WIDTHS)
     ws, last = sheet.ws, len(DISTRICT_WIDTHS)
     xlsx.freeze(ws, "C4")
@@ -258,12 +283,14 @@ def _write_district(wb, report: SummaryReport, d: DistrictSummary, name: str) ->
         "counts": counts}], layout.SUBTITLE, height=30, merge=[(1, last)])
     sheet.append([_("序号"), _("指标名称"), _("单位"), _("最终目标"), _("目标年份"), _("实际值"),
                   _("序时进度"), _("完成率"), _("状态"), _("说明")], xlsx.HEADER, height=30)
+    plan_titles = {plan.pk: plan.title for plan in d.plans}
+    labels = {status: str(status.label) for status in STATUS_ORDER}
     plan_id = None
     for row in d.indicators:
-        if len(d.plans) > 1 and row.indicator.plan_id != plan_id:
-            plan_id = row.indicator.plan_id
-            sheet.append([row.indicator.plan.title], layout.SECTION, merge=[(1, last)])
-        values, styles = _indicator_values(d, row)
+        if len(d.plans) > 1 and row.plan_id != plan_id:
+            plan_id = row.plan_id
+            sheet.append([plan_titles[plan_id]], layout.SECTION, merge=[(1, last)])
+        values, styles = _indicator_values(d, row, labels)
         sheet.append(values, styles)
     if not d.indicators:
         sheet.append([_("本年度没有在期方案的指标。")], layout.BODY, merge=[(1, last)])
@@ -271,36 +298,35 @@ def _write_district(wb, report: SummaryReport, d: DistrictSummary, name: str) ->
     sheet.blank()
     task_counts = "，".join(f"{task_status_label(s)} {n}" for s, n in d.task_counts.items())
     sheet.append([_("重点任务推进：共 %(n)s 项（%(counts)s）") % {
-        "n": len(d.tasks), "counts": task_counts}], layout.SECTION, height=20,
+        "n": d.task_total, "counts": task_counts}], layout.SECTION, height=20,
         merge=[(1, last)])
-    delayed = d.delayed_tasks
-    if delayed:
+    if d.delayed_tasks:
         spans = [(3, 4), (5, 7), (8, last)]
         sheet.append([_("序号"), _("滞后任务"), _("牵头单位"), None, _("滞后原因"), None, None,
                       _("整改措施")], xlsx.HEADER, height=20, merge=spans)
         red = layout.status_style(layout.TASK_STATUS_FILL["delayed"]).replace(number_format="@")
-        for row in delayed:
-            entry = row.entry
-            values = [row.task.number, row.task.text, row.lead, None, entry.reason, None, None,
-                      entry.remedy]
-            height = layout.row_height([row.task.number, row.task.text, row.lead, entry.reason,
-                                       entry.remedy], [6, 34, 20, 32, 37])
-            sheet.append(values, [red, layout.BODY, layout.BODY, layout.BODY, layout.TEXT,
-                                  layout.TEXT, layout.TEXT, layout.TEXT],
-                         height=height, merge=spans)
+        styles = [red, layout.BODY, layout.BODY, layout.BODY, layout.TEXT, layout.TEXT,
+                  layout.TEXT, layout.TEXT]
+        for task in d.delayed_tasks:
+            values = [task.number, task.text, task.lead, None, task.reason, None, None,
+                      task.remedy]
+            height = layout.row_height([task.number, task.text, task.lead, task.reason,
+                                        task.remedy], [6, 34, 20, 32, 37])
+            sheet.append(values, styles, height=height, merge=spans)
     else:
         sheet.append([_("本年度没有推进状态为“滞后”的任务。")], layout.BODY, merge=[(1, last)])
     sheet.blank()
-    _legend(sheet, report.band, last=last)
+    _legend(sheet, legend, last=last)
 
 
 def build(report: SummaryReport) -> openpyxl.Workbook:
     """The summary as a write-only workbook (save it once)."""
     wb = openpyxl.Workbook(write_only=True)
-    _write_summary(wb, report)
+    legend = layout.legend_rows(report.band)
+    _write_summary(wb, report, legend)
     taken: set[str] = set()
     for d in report.districts:
-        _write_district(wb, report, d, sheet_name(d.district.name, taken))
+        _write_district(wb, report, d, sheet_name(d.district.name, taken), legend)
     return wb
 
 

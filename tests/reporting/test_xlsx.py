@@ -126,3 +126,80 @@ def test_it_leaves_input_cells_unlocked():
     assert ws2.protection.sheet
     assert ws2["A1"].protection.locked is True
     assert ws2["B1"].protection.locked is False
+
+
+def _look(cell):
+    """The indices of the cell's font, fill, border… in its workbook's tables, quotePrefix."""
+    return tuple(cell._style)
+
+
+def test_a_style_looks_the_same_as_setting_each_part_in_every_workbook():
+    """A CellStyle is resolved once per workbook; in a second workbook whose tables differ,
+    and through an equal style made apart, a cell looks as if each part had been set."""
+    made_apart = xlsx.BODY.replace(number_format="0.00")
+    styles = [xlsx.HEADER, xlsx.NUMBER, xlsx.INPUT, xlsx.TEXT,
+              xlsx.BODY.replace(number_format="0.00"), made_apart, xlsx.CellStyle()]
+    for n, wb in enumerate([Workbook(), Workbook()]):
+        ws = wb.active
+        if n:
+            xlsx.write(ws, 1, 1, "x", xlsx.TITLE)  # other parts come first in its tables
+        for column, style in enumerate(styles, 1):
+            applied = xlsx.write(ws, 2, column, "=risky", style)
+            by_hand = ws.cell(3, column, "=risky")
+            by_hand.quotePrefix = True
+            for name in ("font", "fill", "border", "alignment", "protection"):
+                if getattr(style, name) is not None:
+                    setattr(by_hand, name, getattr(style, name))
+            if style.number_format:
+                by_hand.number_format = style.number_format
+            assert _look(applied) == _look(by_hand), style
+            assert applied.quotePrefix is True
+        reloaded = _reload(wb).active
+        for column in range(1, len(styles) + 1):
+            assert _look(reloaded.cell(2, column)) == _look(reloaded.cell(3, column))
+
+
+def test_a_written_workbook_is_not_kept_alive():
+    """What the module keeps per workbook (resolved styles, shared row heights) goes with it."""
+    import gc
+    import weakref
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("表")
+    xlsx.set_height(ws, 1, 30)
+    xlsx.append_row(ws, ["a", 1], style=xlsx.BODY)
+    _saved(wb)
+    ref = weakref.ref(wb)
+    del wb, ws
+    gc.collect()
+    assert ref() is None
+
+
+def test_write_only_rows_hold_what_a_normal_worksheet_holds():
+    """append_row reuses its cells and shares style arrays in a write-only worksheet: every row
+    still reads back as the same row written to a normal worksheet."""
+    rows = [
+        (["=risky", Decimal("1.5"), None, datetime.date(2024, 3, 1), True, 7],
+         [xlsx.TEXT, xlsx.NUMBER, xlsx.BODY, xlsx.NUMBER, None, xlsx.HEADER]),
+        (["plain", None, "@x", datetime.date(2024, 3, 2), 0.25, "-1"],
+         [xlsx.BODY, None, xlsx.INPUT, xlsx.BODY, xlsx.NUMBER, xlsx.TEXT]),
+        (["short"], xlsx.TITLE),
+    ]
+
+    def written(write_only):
+        wb = Workbook(write_only=write_only)
+        ws = wb.create_sheet("表") if write_only else wb.active
+        for values, style in rows:
+            xlsx.append_row(ws, values, style=style)
+        ws.append(["=1+1", 3])  # openpyxl's own appending still works after append_row
+        return _reload(wb).worksheets[-1]
+
+    def read(ws):
+        return [[(c.value, c.data_type, c.quotePrefix, c.number_format, c.font.b, c.font.sz,
+                  c.fill.fgColor.rgb, c.border.left.style, c.protection.locked)
+                 for c in row] for row in ws.iter_rows()]
+
+    normal, streamed = written(False), written(True)
+    assert read(streamed) == read(normal)
+    assert streamed["A1"].quotePrefix and not streamed["A2"].quotePrefix
+    assert streamed["A4"].data_type == "f"
