@@ -141,7 +141,7 @@ def indicator_preview(*, indicator: Indicator, year: int, value=None, done=None)
 
 @dataclass(frozen=True)
 class PlainIndicatorProgress:
-    """An indicator read as plain values, with the engine's inputs (``spec``) and result."""
+    """An indicator read as plain values, with the engine's result."""
 
     pk: int
     plan_id: int
@@ -151,7 +151,7 @@ class PlainIndicatorProgress:
     unit: str
     baseline_value: Decimal | None
     quantity_indicator_id: int | None
-    spec: IndicatorSpec
+    final_target: TargetSpec | None  # the target of the year the engine judges by
     progress: Progress
 
 
@@ -179,16 +179,19 @@ def plans_progress(*, year: int, plans) -> list[PlainIndicatorProgress]:
     """
     indicators = Indicator.objects.filter(plan__in=plans)
     sources = with_quantity_sources(indicators)
+    # Rows stay tuples until their indicator's turn, and only the final target is kept.
+    # Hundreds of thousands of spec objects alive at once would make Python's garbage
+    # collector go through all of them again and again while they are built: that took
+    # longer than building them.
     targets = defaultdict(list)
-    for indicator_id, *values in (Target.objects.filter(indicator__in=indicators)
-                                  .order_by("indicator_id", "year")
-                                  .values_list("indicator_id", *TARGET_FIELDS)):
-        targets[indicator_id].append(TargetSpec(*values))
+    for row in (Target.objects.filter(indicator__in=indicators).order_by("indicator_id", "year")
+                .values_list("indicator_id", *TARGET_FIELDS)):
+        targets[row[0]].append(row)
     figures = defaultdict(list)
-    for indicator_id, *values in Figure.objects.filter(
+    for row in Figure.objects.filter(
         indicator__in=sources, review_status=ReviewStatus.APPROVED, year__lte=year,
     ).order_by().values_list("indicator_id", *FIGURE_FIELDS):
-        figures[indicator_id].append(FigureSpec(*values))
+        figures[row[0]].append(row)
 
     band = progress_band()
     rows = []
@@ -203,12 +206,15 @@ def plans_progress(*, year: int, plans) -> list[PlainIndicatorProgress]:
             own_baseline, baseline_value = baseline_value, quantity_baseline_value
         else:
             own_baseline = baseline_value
+        own_targets = tuple(TargetSpec(*row[1:]) for row in targets.pop(pk, ()))
         spec = IndicatorSpec(
             kind=kind, direction=direction, baseline_year=baseline_year,
-            baseline_value=baseline_value, targets=tuple(targets.pop(pk, ())),
-            start_year=start_year, end_year=end_year,
+            baseline_value=baseline_value, targets=own_targets, start_year=start_year,
+            end_year=end_year,
         )
-        progress = compute(spec, figures[quantity_id or pk], year, band)
+        own_figures = [FigureSpec(*row[1:]) for row in figures.get(quantity_id or pk, ())]
+        progress = compute(spec, own_figures, year, band)
+        final = next((t for t in own_targets if t.year == progress.target_year), None)
         rows.append(PlainIndicatorProgress(pk, plan_id, district_id, number, name, unit,
-                                           own_baseline, quantity_id, spec, progress))
+                                           own_baseline, quantity_id, final, progress))
     return rows

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from indicators.choices import Attribute, Kind
 from indicators.models import Figure, Indicator, Target
-from indicators.progress import STATUS_ORDER, Progress, Status, TargetSpec
+from indicators.progress import STATUS_ORDER, Progress, Status
 from indicators.selectors import (
     PlainIndicatorProgress, indicators_progress, plans_progress, progress_band,
     with_quantity_sources,
@@ -430,12 +430,6 @@ class SummaryReport:
     districts: list[DistrictSummary]
     sample: bool
     band: Decimal = Decimal("0.15")
-
-
-def final_target(row: PlainIndicatorProgress) -> TargetSpec | None:
-    """The target of the row's final target year (the engine chose the year)."""
-    year = row.progress.target_year
-    return next((t for t in row.spec.targets if t.year == year), None)
 
 
 def summary_report(*, districts: QuerySet[District], year: int,

@@ -27,8 +27,7 @@ from indicators.progress import STATUS_ORDER, STATUS_STYLE
 from reporting import xlsx
 from reports import layout
 from reports.selectors import (
-    TASK_STATUSES, DistrictSummary, SummaryReport, decimals_needed, final_target,
-    task_status_label,
+    TASK_STATUSES, DistrictSummary, SummaryReport, decimals_needed, task_status_label,
 )
 
 SUMMARY_SHEET = "汇总"
@@ -241,7 +240,7 @@ YEAR = layout.CENTERED.replace(number_format=layout.YEAR_FORMAT)
 
 def _indicator_values(d: DistrictSummary, row, labels) -> tuple[list, list]:
     progress = row.progress
-    target = final_target(row)
+    target = row.final_target
     decimals = decimals_needed([row.baseline_value, target.value if target else None,
                                 progress.actual if progress.judged_as != "growth" else None])
     fmt = layout.number_format(row.unit, decimals)
