@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indicators.renderers import GRID_RENDERER
 from indicators.services import FigureRow, GridRow
 from reporting.choices import ReviewStatus
 from reporting.evidence import validate_evidence
@@ -12,6 +13,8 @@ MAIN_FIELDS = ("value", "done", "numerator", "denominator", "note", "reason", "r
                "change_reason", "evidence_link", "evidence_file")
 TRACKED = ("value", "done", "numerator", "denominator", "note", "reason", "remedy",
            "evidence_link", "base_value")
+# Shown without a <label> of their own (a select, "= a ÷ b", a placeholder): named by aria-label.
+UNLABELLED = ("done", "numerator", "denominator", "note")
 
 DONE_CHOICES = [("", _("未填")), ("yes", _("已完成")), ("no", _("未完成"))]
 NUMBER = {
@@ -29,8 +32,24 @@ def _number_input(css="num-input"):
     return forms.TextInput(attrs={"class": css, "inputmode": "decimal", "autocomplete": "off"})
 
 
+def _omitted_fields(row: GridRow) -> set[str]:
+    """The fields a row does not ask for, by its kind, ratio, quantity link and base year."""
+    if row.kind == "milestone":
+        return {"value", "numerator", "denominator", "base_value"}
+    omitted = {"done"}
+    if not row.ratio:
+        omitted |= {"numerator", "denominator"}
+    if row.linked:
+        omitted.add("value")
+    if not row.base_year:
+        omitted.add("base_value")
+    return omitted
+
+
 class FigureForm(forms.Form):
     """One indicator's inputs in the entry grid; which fields show depends on its kind."""
+
+    default_renderer = GRID_RENDERER  # the widgets without a template each
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     value = forms.DecimalField(label=_("实际值"), widget=_number_input(), **NUMBER)
@@ -68,22 +87,17 @@ class FigureForm(forms.Form):
             )
         if base:
             initial["base_value"] = base.value
+        # Only this row's fields: Django deep-copies base_fields for each form (60 in a grid).
+        omitted = _omitted_fields(row)
+        self.base_fields = {n: f for n, f in self.base_fields.items() if n not in omitted}
         super().__init__(*args, initial=initial, prefix=f"i{row.indicator.pk}", **kwargs)
-        if row.kind == "milestone":
-            for name in ("value", "numerator", "denominator", "base_value"):
-                del self.fields[name]
-        else:
-            del self.fields["done"]
-            if not row.ratio:
-                del self.fields["numerator"], self.fields["denominator"]
-            if row.linked:
-                del self.fields["value"]
-            if not row.base_year:
-                del self.fields["base_value"]
         if row.kind == "growth" and "value" in self.fields:
             self.fields["value"].label = row.indicator.quantity_name or _("基础量")
         if not row.needs_reason:
             self.fields["reason"].widget.attrs["data-optional"] = "1"
+        for name in UNLABELLED:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-label"] = self.fields[name].label
         for name in TRACKED:
             if name in self.fields:
                 self.fields[name].show_hidden_initial = True

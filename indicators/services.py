@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Figure, Indicator, Target
-from indicators.progress import Progress, Status
-from indicators.selectors import indicators_progress
+from indicators.progress import FigureSpec, Progress, Status, compute
+from indicators.selectors import (
+    FIGURE_FIELDS, indicator_spec, indicators_progress, progress_band,
+)
 from indicators.validation import FigureCheck, check_figure, is_ratio
 from reporting.choices import ReviewStatus
 from reporting.services import EntryError, EntryInput, entries_save
@@ -92,34 +94,47 @@ def _base_year(indicator: Indicator, kind: str) -> int | None:
 
 
 def grid_rows(*, plan, year: int) -> list[GridRow]:
-    """Every indicator of ``plan`` for the entry grid of ``year``. Seven queries at any size."""
+    """Every indicator of ``plan`` for the entry grid of ``year``. Six queries at any size.
+
+    The year's progress comes from ``indicators_progress``; last year's (does the row need a
+    reason and a remedy?) from the same engine, on the targets and approved figures read here.
+    """
     current = indicators_progress(year=year, plan=plan)
-    previous = {r.indicator.pk: r.progress for r in indicators_progress(year=year - 1, plan=plan)}
     ids = [r.indicator.pk for r in current]
-    targets = {t.indicator_id: t for t in Target.objects.filter(indicator_id__in=ids, year=year)}
-    base_years = {}
-    for row in current:
-        kind = row.progress.judged_as
-        base_years[row.indicator.pk] = _base_year(row.indicator, kind)
+    linked_ids = {r.indicator.quantity_indicator_id for r in current} - {None}
+    targets = defaultdict(list)
+    for target in Target.objects.filter(indicator_id__in=ids).order_by("year"):
+        targets[target.indicator_id].append(target)
+    approved = defaultdict(list)
+    for indicator_id, *values in (
+            Figure.objects.filter(indicator_id__in=set(ids) | linked_ids, year__lt=year,
+                                  review_status=ReviewStatus.APPROVED)
+            .order_by().values_list("indicator_id", *FIGURE_FIELDS)):
+        approved[indicator_id].append(FigureSpec(*values))
+    base_years = {r.indicator.pk: _base_year(r.indicator, r.progress.judged_as) for r in current}
     years = {year, year - 1} | {y for y in base_years.values() if y}
     figures = {
         (f.indicator_id, f.year): f
         for f in Figure.objects.filter(indicator_id__in=ids, year__in=years)
         .select_related("updated_by")
     }
+    band = progress_band()
     rows = []
     for row in current:
         indicator, pk = row.indicator, row.indicator.pk
+        source = indicator.quantity_indicator
+        spec = indicator_spec(indicator, targets[pk], source)
+        previous = compute(spec, approved[source.pk if source else pk], year - 1, band)
         last = figures.get((pk, year - 1))
         base_year = base_years[pk]
         rows.append(GridRow(
             indicator=indicator,
             kind=row.progress.judged_as,
             figure=figures.get((pk, year)),
-            target=targets.get(pk),
+            target=next((t for t in targets[pk] if t.year == year), None),
             last_value=last.value if last and last.review_status == ReviewStatus.APPROVED else None,
             progress=row.progress,
-            previous=previous.get(pk),
+            previous=previous,
             base_year=base_year,
             base_figure=figures.get((pk, base_year)) if base_year else None,
             ratio=row.progress.judged_as in ("level", "flow")

@@ -390,9 +390,9 @@ def test_loading_and_saving_a_full_grid_run_constant_queries(size, client_for,
         assert client.post(url, data).status_code == 302
 
 
-GRID_LOAD_QUERIES = 14
-GRID_SAVE_QUERIES = 21
-GRID_UPDATE_QUERIES = 19
+GRID_LOAD_QUERIES = 12
+GRID_SAVE_QUERIES = 19
+GRID_UPDATE_QUERIES = 17
 
 
 def test_a_row_left_untouched_is_no_conflict_when_someone_saved_it_meanwhile(
