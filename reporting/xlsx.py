@@ -28,6 +28,12 @@ border, alignment, number format and protection (``HEADER``, ``BODY``, ``TEXT``,
 ``INPUT`` are ready-made), and ``setup_print`` / ``set_widths`` / ``freeze`` lay out a sheet
 for A4 landscape printing with repeated header rows and page numbers.
 
+Large workbooks: a ``CellStyle`` is resolved into the workbook's style tables once and each
+further cell takes the indices, ``append_row`` streams a write-only sheet's rows through one
+set of cells, and ``set_height`` shares a row height between a write-only sheet's rows; the
+leaders' summary (300 districts, about 200,000 styled cells) is written in under twice the
+time openpyxl needs for the same values without any style.
+
 Reading: openpyxl parses workbooks with defusedxml when it is installed (it is a dependency of
 the project; tests/reporting/test_xlsx.py checks it), so an uploaded workbook cannot use XML
 entity tricks.
@@ -263,7 +269,7 @@ class _StreamedRows:
     copy. And the cells are placed in the row as they are (``place``): openpyxl's own
     ``WriteOnlyWorksheet._values_to_row`` first tries to store each appended value in a cell of
     its own and takes an appended cell only when that fails, which costs an exception (with
-    the cell's repr) for every cell. Together these were a third of the time spent writing a
+    the cell's repr) for every cell. Together these were a quarter of the time spent writing a
     large styled sheet.
     """
 
