@@ -57,24 +57,15 @@ def this_year() -> int:
 
 # The engine, fed once.
 
-def _engine_data(indicators: list[Indicator], *, approved_only: bool, related=()):
-    """Targets and figures of these indicators (and of their quantity indicators), two queries."""
-    ids = [i.pk for i in indicators]
-    sources = {i.quantity_indicator_id or i.pk for i in indicators}
-    targets = defaultdict(list)
-    for target in (Target.objects.filter(indicator_id__in=ids).select_related(*related)
-                   .order_by("year")):
-        targets[target.indicator_id].append(target)
-    figures = Figure.objects.filter(indicator_id__in=sources).order_by("year")
-    if approved_only:
-        figures = figures.filter(review_status=ReviewStatus.APPROVED).only(
-            "indicator_id", "year", "value", "done", "review_status")
-    else:
-        figures = figures.select_related("updated_by", "approved_by")
-    by_indicator = defaultdict(list)
-    for figure in figures:
-        by_indicator[figure.indicator_id].append(figure)
-    return targets, by_indicator
+def _targets_and_figures(indicator: Indicator):
+    """The indicator's targets (with who adjusted them) and its figures, or its quantity
+    indicator's (with who entered and approved them): two queries."""
+    targets = list(Target.objects.filter(indicator=indicator).select_related("adjusted_by")
+                   .order_by("year"))
+    source = indicator.quantity_indicator_id or indicator.pk
+    figures = list(Figure.objects.filter(indicator_id=source)
+                   .select_related("updated_by", "approved_by").order_by("year"))
+    return targets, figures
 
 
 def _progress_by_year(indicator, targets, figures, years) -> dict[int, Progress]:
@@ -219,11 +210,8 @@ def indicator_page(*, indicator: Indicator, year: int | None = None) -> Indicato
     """Everything the indicator page shows (``indicator`` fetched with its plan, district and
     quantity indicator). Seven queries whatever the number of years, figures and versions."""
     plan = indicator.plan
-    targets_by, figures_by = _engine_data([indicator], approved_only=False,
-                                          related=("adjusted_by",))
-    targets = targets_by[indicator.pk]
+    targets, figures = _targets_and_figures(indicator)
     source = indicator.quantity_indicator
-    figures = figures_by[(source or indicator).pk]
     if year is None:
         year = default_year(indicator, figures)
     years = page_years(plan, year, figures, targets)
