@@ -203,7 +203,7 @@ def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
         .values_list("task__lead_unit_id", "year").distinct())
     leading = (Task.objects.filter(plan__district__in=districts, lead_unit__isnull=False).rows()
                .values("lead_unit_id", "lead_unit__name", "lead_unit__district_id")
-               .annotate(n=Count("pk")).order_by("lead_unit__district_id", "-n"))
+               .annotate(n=Count("pk")).order_by("lead_unit__district_id", "-n", "lead_unit_id"))
     for unit in leading:
         district_id = unit["lead_unit__district_id"]
         summary = data[district_id]
