@@ -39,9 +39,14 @@ def data_year(districts) -> int:
               .aggregate(year=Max("year"))["year"])
     if latest:
         return latest
+    return year_within_plans(
+        Plan.objects.filter(district__in=districts).aggregate(last=Max("end_year"))["last"])
+
+
+def year_within_plans(last_end_year: int | None) -> int:
+    """This year, or the plans' last year when they have all ended."""
     today = timezone.localdate().year
-    period = Plan.objects.filter(district__in=districts).aggregate(last=Max("end_year"))
-    return min(today, period["last"] or today)
+    return min(today, last_end_year or today)
 
 
 def approved_latest(year: int):
@@ -106,6 +111,11 @@ class DistrictSummary:
                  for pk, number, name, percent in data["red"]],
             late_tasks=[LateTask(*task) for task in data["late_tasks"]], heat=data["heat"],
         )
+
+    @property
+    def attention(self) -> tuple[int, int]:
+        """For sorting, most first: indicators behind, then delayed tasks."""
+        return len(self.red), len(self.late_tasks)
 
     @property
     def indicator_total(self) -> int:
@@ -278,10 +288,8 @@ def overview(*, districts, year: int | None = None):
     districts = list(districts.prefetch_related("plans").order_by("city", "code"))
     if year is None:
         latest = _latest_years(districts)
-        fallback = max((y for y in latest.values() if y), default=None)
-        if fallback is None:
-            ends = [p.end_year for d in districts for p in d.plans.all()]
-            fallback = min(timezone.localdate().year, max(ends, default=timezone.localdate().year))
+        fallback = max((y for y in latest.values() if y), default=None) or year_within_plans(
+            max((p.end_year for d in districts for p in d.plans.all()), default=None))
         years = {d.pk: latest.get(d.pk) or fallback for d in districts}
     else:
         years = {d.pk: year for d in districts}

@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.utils.http import urlencode
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -32,7 +32,6 @@ def _task_labels() -> dict:
 
 
 OVERVIEW_PER_PAGE = 24
-OVERVIEW_SORTS = {"": None, "attention": lambda s: (-len(s.red), -len(s.late_tasks))}
 
 
 def overview_view(request):
@@ -45,11 +44,9 @@ def overview_view(request):
     year = int(chosen) if chosen.isdigit() and 1949 <= int(chosen) <= 2100 else None
     summaries, heat = overview(districts=districts, year=year)
     latest = max(s.year for s in summaries)
-    sort = request.GET.get("sort", "")
-    if OVERVIEW_SORTS.get(sort):
-        summaries = sorted(summaries, key=OVERVIEW_SORTS[sort])  # stable: then by district
-    else:
-        sort = ""
+    sort = "attention" if request.GET.get("sort") == "attention" else ""
+    if sort:  # a stable sort: then by district
+        summaries = sorted(summaries, key=lambda s: s.attention, reverse=True)
     page = Paginator(summaries, OVERVIEW_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "dashboards/overview.html", {
         "year": year, "years": range(latest - 8, latest + 2), "page": page,

@@ -137,8 +137,6 @@ class Figure(ReportedEntry):
     note = models.TextField(_("说明"), blank=True)
     history = HistoricalRecords()
 
-    district_path = "indicator__plan__district"  # the lookup from an entry to its district
-
     class Meta:
         verbose_name = _("实际值")
         verbose_name_plural = _("实际值")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans.models import District
+from plans.signals import DISTRICT_PATHS
 from reporting.choices import ReviewStatus
 from reporting.models import ReportingRound
 
@@ -135,7 +136,7 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
 def _mark_districts(model, entries) -> None:
     """The districts of these entries have changed data (one query)."""
     District.objects.filter(pk__in=model.objects.filter(pk__in=[e.pk for e in entries])
-                            .values(model.district_path)).mark_changed()
+                            .values(DISTRICT_PATHS[model._meta.label])).mark_changed()
 
 
 def _write(model, key_fields, changed, created, touched, user) -> None:

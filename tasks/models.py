@@ -112,8 +112,6 @@ class TaskProgress(ReportedEntry):
     narrative = models.TextField(_("进展情况"), blank=True)
     history = HistoricalRecords()
 
-    district_path = "task__plan__district"  # the lookup from an entry to its district
-
     class Meta:
         verbose_name = _("任务进展")
         verbose_name_plural = _("任务进展")
