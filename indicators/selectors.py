@@ -92,24 +92,27 @@ def indicators_progress(*, year: int, district=None, plan=None, indicators=None,
         indicators = indicators.filter(plan__district=district)
     if plan is not None:
         indicators = indicators.filter(plan=plan)
+    chosen = indicators  # targets and figures read them as a subquery, never a list of ids
     indicators = list(
-        indicators.select_related("plan", "plan__district", "quantity_indicator").order_by(
+        chosen.select_related("plan", "plan__district", "quantity_indicator").order_by(
             "plan__district__code", "plan__start_year", "plan_id", "position"
         )
     )
-    ids = [i.pk for i in indicators]
-    linked_ids = {i.quantity_indicator_id for i in indicators if i.quantity_indicator_id}
     # Targets and figures as plain values: at national scale (hundreds of thousands of rows)
     # building a model instance per row would cost more than the queries themselves.
     targets = defaultdict(list)
-    for indicator_id, *values in (Target.objects.filter(indicator_id__in=ids).order_by("year")
+    for indicator_id, *values in (Target.objects.filter(indicator__in=chosen).order_by("year")
                                   .values_list("indicator_id", *TARGET_FIELDS)):
         targets[indicator_id].append(TargetSpec(*values))
     # No ordering: Figure's default one joins indicator, plan and district just to sort, and the
     # engine reads figures by year.
     figures = defaultdict(list)
+    # The indicators and their quantity indicators as one UNION: PostgreSQL reads two subqueries
+    # joined by OR with a scan of every figure.
+    sources = chosen.order_by().values("pk").union(
+        chosen.filter(quantity_indicator__isnull=False).order_by().values("quantity_indicator"))
     approved = Figure.objects.filter(
-        indicator_id__in=set(ids) | linked_ids, review_status=ReviewStatus.APPROVED, year__lte=year
+        indicator__in=sources, review_status=ReviewStatus.APPROVED, year__lte=year
     ).order_by().values_list("indicator_id", *FIGURE_FIELDS)
     for indicator_id, *values in approved:
         figures[indicator_id].append(FigureSpec(*values))

@@ -1,8 +1,11 @@
 """The progress selector: every indicator of a district or plan, in a constant number of queries."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reporting.choices import ReviewStatus
 from indicators.models import Figure, Indicator, Target
@@ -39,6 +42,19 @@ def test_it_runs_three_queries_whatever_the_size(size, django_assert_num_queries
         statuses = [row.progress.status for row in rows]
     assert len(rows) == size
     assert all(status.value != "no_data" for status in statuses)
+
+
+def test_targets_and_figures_are_read_with_a_subquery_not_a_list_of_ids():
+    """SQLite takes at most 32,766 parameters in a query: a list of every indicator's id would
+    fail for the overview of a few hundred districts. The same SQL, whatever the size."""
+    shapes = []
+    for size in (3, 30):
+        plan = make_plan(f"ids{size}", size)
+        with CaptureQueriesContext(connection) as captured:
+            assert len(indicators_progress(year=2023, district=plan.district)) == size
+        shapes.append([re.sub(r"\d+", "N", query["sql"]) for query in captured.captured_queries])
+    assert len(shapes[0]) == 3
+    assert shapes[0] == shapes[1]
 
 
 def test_it_gives_every_indicator_of_a_district_in_plan_order():
