@@ -11,6 +11,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -85,37 +86,56 @@ class LateTask:
 
 @dataclass
 class DistrictSummary:
-    district: District
-    plans: list
-    year: int = 0
-    statuses: Counter = field(default_factory=Counter)
-    tasks: Counter = field(default_factory=Counter)
-    units_total: int = 0
-    units_reported: list = field(default_factory=list)
-    units_missing: list = field(default_factory=list)
-    figures_reported: int = 0
-    red: list = field(default_factory=list)  # RedIndicator
-    late_tasks: list = field(default_factory=list)  # LateTask
-    heat: dict = field(default_factory=dict)  # category → [green, with data]
+    """One district's card on the overview, read from what ``district_summary_data`` computed
+    (plain JSON values, as its snapshot keeps them). Only the cards a page shows turn their
+    lists into objects, and only they are given their plans (``with_plans``)."""
 
-    @classmethod
-    def from_data(cls, district: District, plans: list, year: int, data: dict):
-        """From what ``district_summary_data`` computed (plain JSON values)."""
-        return cls(
-            district, plans, year=year,
-            statuses=Counter({Status(k): n for k, n in data["statuses"].items()}),
-            tasks=Counter(data["tasks"]), units_total=data["units_total"],
-            units_reported=data["units_reported"], units_missing=data["units_missing"],
-            figures_reported=data["figures_reported"],
-            red=[RedIndicator(pk, number, name, None if percent is None else Decimal(percent))
-                 for pk, number, name, percent in data["red"]],
-            late_tasks=[LateTask(*task) for task in data["late_tasks"]], heat=data["heat"],
-        )
+    district: District
+    year: int
+    data: dict
+    plans: list = field(default_factory=list)
+
+    @property
+    def heat(self) -> dict:  # category → [green, with data]
+        return self.data["heat"]
 
     @property
     def attention(self) -> tuple[int, int]:
         """For sorting, most first: indicators behind, then delayed tasks."""
-        return len(self.red), len(self.late_tasks)
+        return len(self.data["red"]), len(self.data["late_tasks"])
+
+    @cached_property
+    def statuses(self) -> Counter:
+        return Counter({Status(k): n for k, n in self.data["statuses"].items()})
+
+    @cached_property
+    def tasks(self) -> Counter:
+        return Counter(self.data["tasks"])
+
+    @cached_property
+    def red(self) -> list[RedIndicator]:
+        return [RedIndicator(pk, number, name, None if percent is None else Decimal(percent))
+                for pk, number, name, percent in self.data["red"]]
+
+    @cached_property
+    def late_tasks(self) -> list[LateTask]:
+        return [LateTask(*task) for task in self.data["late_tasks"]]
+
+    @property
+    def units_total(self) -> int:
+        return self.data["units_total"]
+
+    @property
+    def units_reported(self) -> list[str]:
+        return self.data["units_reported"]
+
+    @property
+    def units_missing(self) -> list[str]:
+        return self.data["units_missing"]
+
+    @property
+    def figures_reported(self) -> int:
+        return self.data["figures_reported"]
 
     @property
     def indicator_total(self) -> int:
@@ -282,20 +302,20 @@ def overview(*, districts, year: int | None = None):
     latest year with approved figures (plans run over different periods), and a district with
     none as of the latest year of the others (or this year, within the plans' periods).
 
-    The figures come from the districts' snapshots (``DistrictSnapshot``): five queries when
-    they are current; only a district whose data changed since is computed again.
+    The figures come from the districts' snapshots (``DistrictSnapshot``): two queries (three
+    without ``year``) when they are current; only a district whose data changed since is computed
+    again. The summaries have no plans yet: ``with_plans`` gives them to the cards shown.
     """
-    districts = list(districts.prefetch_related("plans").order_by("city", "code"))
+    districts = list(districts.order_by("city", "code"))
     if year is None:
         latest = _latest_years(districts)
         fallback = max((y for y in latest.values() if y), default=None) or year_within_plans(
-            max((p.end_year for d in districts for p in d.plans.all()), default=None))
+            Plan.objects.filter(district__in=districts).aggregate(last=Max("end_year"))["last"])
         years = {d.pk: latest.get(d.pk) or fallback for d in districts}
     else:
         years = {d.pk: year for d in districts}
     data = _snapshots(districts, years, district_summary_data)
-    summaries = [DistrictSummary.from_data(d, list(d.plans.all()), years[d.pk], data[d.pk])
-                 for d in districts]
+    summaries = [DistrictSummary(d, years[d.pk], data[d.pk]) for d in districts]
 
     categories = sorted({c for s in summaries for c in s.heat},
                         key=lambda c: (CATEGORY_ORDER.get(c, 99), c))
@@ -307,6 +327,17 @@ def overview(*, districts, year: int | None = None):
         "counts": [[s.heat.get(c) for c in categories] for s in summaries],
     }
     return summaries, heat_map
+
+
+def with_plans(summaries: list[DistrictSummary]) -> list[DistrictSummary]:
+    """Give ``summaries`` their districts' plans, in one query: for the cards a page shows."""
+    plans = defaultdict(list)
+    for plan in (Plan.objects.filter(district__in=[s.district for s in summaries])
+                 .order_by("start_year", "pk")):
+        plans[plan.district_id].append(plan)
+    for summary in summaries:
+        summary.plans = plans[summary.district.pk]
+    return summaries
 
 
 SNAPSHOT_FORMAT = "1"  # change when district_summary_data's output changes

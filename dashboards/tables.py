@@ -2,12 +2,11 @@
 comparison. Their rows are written here with ``format_html`` rather than through the template
 engine, which cost from a third (25 indicators) to more than half (300 districts) of a page;
 each page's template keeps the table around them. tests/dashboards/test_tables.py checks the
-rows and keeps the status badge the same as the ``status_badge`` tag's.
+rows.
 """
 
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 
 import django_tables2 as tables
 from django.template.defaultfilters import floatformat
@@ -15,28 +14,9 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
-from indicators.progress import Status
-from indicators.templatetags.progress_tags import num
-
-
-def status_badge(status, percent=None) -> str:
-    """The ``status_badge`` tag's partials/status.html written directly, for long tables
-    (tests/dashboards/test_tables.py keeps the two the same)."""
-    status = Status(status) if status else Status.NO_DATA
-    share = ""
-    if percent is not None:
-        share = format_html(' <span class="status-pct">{}%</span>', floatformat(percent, "-1"))
-    return mark_safe(f"{_badge_start(status, get_language())}{share}</span>\n")
-
-
-@lru_cache
-def _badge_start(status: Status, language: str) -> str:
-    """A status badge up to its percent: the same for every row of a status (and language)."""
-    return format_html('<span class="status status-{}" style="--status: {}"><span '
-                       'aria-hidden="true">{}</span> {}', status.value, status.colour, status.icon,
-                       status.label)
+from indicators.templatetags.progress_tags import num, status_badge
 
 
 def progress_bar(progress, words: tuple[str, str]) -> str:

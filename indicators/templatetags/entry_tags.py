@@ -4,11 +4,10 @@ Written in Python rather than in the grid template (which keeps the rest of the 
 has 60 rows, each with about ten inputs and a dozen values and words, and the template language
 took most of the page's time. The inputs are still the form's own widgets (names, ids, values,
 attributes and "as loaded" hidden inputs), written by ``indicators.renderers.GridRenderer``; the
-status badge is ``partials/status.html``, as on every page.
+status badge is the ``status_badge`` tag's, as on every page.
 """
 
 from django import template
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -77,11 +76,10 @@ def _target_cell(row) -> str:
 
 def _status_cell(row) -> str:
     """The status by the approved figures (the grid's script replaces it as a value is typed)."""
-    badge = get_template("partials/status.html").render(
-        status_badge(row.progress.status, row.progress.percent))
+    badge = status_badge(row.progress.status, row.progress.percent)
     return format_html('<td class="live-status" data-typed-label="{}">{}'
                        '<div class="muted small">{}</div></td>',
-                       _("按本次填报"), mark_safe(badge), _("按已审核值"))
+                       _("按本次填报"), badge, _("按已审核值"))
 
 
 def _review_cell(figure) -> str:

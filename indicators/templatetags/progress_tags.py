@@ -1,10 +1,15 @@
 """Numbers as people write them, and status badges with their word, icon and colour."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-from indicators.progress import STATUS_STYLE, Status
+from indicators.progress import Status
 from ipops.numbers import plain_number
 
 register = template.Library()
@@ -20,13 +25,24 @@ def num(value, places=2):
     return plain_number(value, int(places))
 
 
-@register.inclusion_tag("partials/status.html")
-def status_badge(status, percent=None):
-    """A status as a badge: colour never alone, always with its word and icon."""
+@register.simple_tag
+def status_badge(status, percent=None) -> str:
+    """A status as a badge: colour never alone, always with its word and icon.
+
+    Written here rather than by a template: long tables and the overview show hundreds."""
     status = Status(status) if status else Status.NO_DATA
-    style = STATUS_STYLE[status]
-    return {"status": status.value, "label": style["label"], "colour": style["colour"],
-            "icon": style["icon"], "percent": percent}
+    share = ""
+    if percent is not None:
+        share = format_html(' <span class="status-pct">{}%</span>', floatformat(percent, "-1"))
+    return mark_safe(f"{_badge_start(status, get_language())}{share}</span>")
+
+
+@lru_cache
+def _badge_start(status: Status, language: str) -> str:
+    """A badge up to its percent: the same for every badge of a status (and language)."""
+    return format_html('<span class="status status-{}" style="--status: {}"><span '
+                       'aria-hidden="true">{}</span> {}', status.value, status.colour, status.icon,
+                       status.label)
 
 
 @register.inclusion_tag("partials/legend.html")

@@ -36,8 +36,8 @@ def shown(client, year=YEAR) -> DistrictSummary:
 def computed(summary: DistrictSummary) -> DistrictSummary:
     """The same summary computed from the data now, without any snapshot."""
     data = district_summary_data({summary.district.pk: summary.year})[summary.district.pk]
-    return DistrictSummary.from_data(summary.district, summary.plans, summary.year,
-                                     json.loads(json.dumps(data)))
+    return DistrictSummary(summary.district, summary.year, json.loads(json.dumps(data)),
+                           summary.plans)
 
 
 @pytest.fixture

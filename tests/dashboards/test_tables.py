@@ -28,14 +28,23 @@ def approve(code, number, year, value=None, done=None):
     return indicator
 
 
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
-@pytest.mark.parametrize("percent", [None, Decimal("46.87"), Decimal("100"), 0])
-def test_the_status_badge_is_the_status_badge_tags(language, percent):
+@pytest.mark.parametrize("language, behind, none", [("zh-hans", "滞后", "无数据"),
+                                                    ("en", "Behind", "No data")])
+def test_the_status_badge_has_its_word_icon_and_colour_and_the_tag_is_the_same(language, behind,
+                                                                                none):
     tag = Template("{% load progress_tags %}{% status_badge status percent %}")
     with translation.override(language):
-        for status in [*STATUS_ORDER, None, ""]:
-            expected = tag.render(Context({"status": status, "percent": percent}))
-            assert status_badge(status, percent) == expected
+        assert status_badge("behind", Decimal("46.80")) == (
+            '<span class="status status-behind" style="--status: #c62828"><span aria-hidden="true">'
+            f'✖</span> {behind} <span class="status-pct">46.8%</span></span>')
+        for status in ("", None):
+            assert status_badge(status, 0) == (
+                '<span class="status status-no_data" style="--status: #6b7785"><span '
+                f'aria-hidden="true">○</span> {none} <span class="status-pct">0%</span></span>')
+        for status in [*STATUS_ORDER, None]:
+            for percent in (None, Decimal("100"), Decimal("12.345")):
+                shown = tag.render(Context({"status": status, "percent": percent}))
+                assert shown == status_badge(status, percent)
 
 
 def test_the_url_maker_gives_what_reverse_gives():
