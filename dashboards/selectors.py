@@ -87,8 +87,8 @@ class LateTask:
 @dataclass
 class DistrictSummary:
     """One district's card on the overview, read from what ``district_summary_data`` computed
-    (plain JSON values, as its snapshot keeps them). Only the cards a page shows turn their
-    lists into objects, and only they are given their plans (``with_plans``)."""
+    (plain JSON values, as its snapshot keeps them). Only the cards a page shows read their
+    whole data and their plans (``for_cards``) and turn their lists into objects."""
 
     district: District
     year: int
@@ -102,7 +102,7 @@ class DistrictSummary:
     @property
     def attention(self) -> tuple[int, int]:
         """For sorting, most first: indicators behind, then delayed tasks."""
-        return len(self.data["red"]), len(self.data["late_tasks"])
+        return tuple(self.data["attention"])
 
     @cached_property
     def statuses(self) -> Counter:
@@ -248,6 +248,8 @@ def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
                 .annotate(n=Count("pk"))):
         if row["year"] == years[row["district_id"]]:
             data[row["district_id"]]["figures_reported"] = row["n"]
+    for summary in data.values():  # what the overview reads of every district, with the heat map
+        summary["attention"] = [len(summary["red"]), len(summary["late_tasks"])]
     return data
 
 
@@ -256,22 +258,21 @@ def snapshot_rules() -> str:
     return f"{SNAPSHOT_FORMAT}:{progress_band()}"
 
 
-def _snapshots(districts, years: dict[int, int], compute) -> dict[int, dict]:
+def _snapshots(districts, years: dict[int, int], compute, keys=None) -> dict[int, dict]:
     """``years``' data for each district, from a current snapshot or else computed and kept.
 
     ``compute(years)`` computes the data of the districts whose snapshot is missing or stale;
-    two queries when every snapshot is current, and a constant number more otherwise.
+    two queries when every snapshot is current, and a constant number more otherwise. With
+    ``keys``, a current snapshot gives only those keys of its data (computed data is whole).
     """
     rules = snapshot_rules()
     versions = {d.pk: d.data_version for d in districts}
-    query = Q(pk__in=[])
-    for year in set(years.values()):
-        query |= Q(year=year, district__in=[pk for pk, y in years.items() if y == year])
+    fields = [f"data__{key}" for key in keys] if keys else ["data"]
     found = {}
-    for pk, year, version, data in (DistrictSnapshot.objects.filter(query, rules=rules)
-                                    .values_list("district_id", "year", "version", "data")):
+    for pk, year, version, *values in (DistrictSnapshot.objects.filter(_which(years), rules=rules)
+                                       .values_list("district_id", "year", "version", *fields)):
         if years.get(pk) == year and versions[pk] == version:
-            found[pk] = data
+            found[pk] = dict(zip(keys, values)) if keys else values[0]
     missing = {pk: year for pk, year in years.items() if pk not in found}
     if missing:
         # As JSON and back: exactly what a later reader of the snapshot gets.
@@ -283,6 +284,14 @@ def _snapshots(districts, years: dict[int, int], compute) -> dict[int, dict]:
             update_fields=["version", "rules", "data", "computed_at"])
         found.update(computed)
     return found
+
+
+def _which(years: dict[int, int]) -> Q:
+    """The snapshots of these districts (pk → year)."""
+    query = Q(pk__in=[])
+    for year in set(years.values()):
+        query |= Q(year=year, district__in=[pk for pk, y in years.items() if y == year])
+    return query
 
 
 def _latest_years(districts) -> dict[int, int | None]:
@@ -304,7 +313,8 @@ def overview(*, districts, year: int | None = None):
 
     The figures come from the districts' snapshots (``DistrictSnapshot``): two queries (three
     without ``year``) when they are current; only a district whose data changed since is computed
-    again. The summaries have no plans yet: ``with_plans`` gives them to the cards shown.
+    again. Of every district it reads only the heat map and the attention counts: ``for_cards``
+    gives the cards a page shows the rest, and their plans.
     """
     districts = list(districts.order_by("city", "code"))
     if year is None:
@@ -314,7 +324,7 @@ def overview(*, districts, year: int | None = None):
         years = {d.pk: latest.get(d.pk) or fallback for d in districts}
     else:
         years = {d.pk: year for d in districts}
-    data = _snapshots(districts, years, district_summary_data)
+    data = _snapshots(districts, years, district_summary_data, keys=OVERVIEW_KEYS)
     summaries = [DistrictSummary(d, years[d.pk], data[d.pk]) for d in districts]
 
     categories = sorted({c for s in summaries for c in s.heat},
@@ -329,8 +339,15 @@ def overview(*, districts, year: int | None = None):
     return summaries, heat_map
 
 
-def with_plans(summaries: list[DistrictSummary]) -> list[DistrictSummary]:
-    """Give ``summaries`` their districts' plans, in one query: for the cards a page shows."""
+def for_cards(summaries: list[DistrictSummary]) -> list[DistrictSummary]:
+    """Give the summaries a page shows as cards their whole data and their districts' plans (two
+    queries): ``overview`` read only the heat map and the attention counts of every district."""
+    partial = {s.district.pk: s for s in summaries if "red" not in s.data}
+    if partial:
+        for pk, data in (DistrictSnapshot.objects
+                         .filter(_which({pk: s.year for pk, s in partial.items()}))
+                         .values_list("district_id", "data")):
+            partial[pk].data = data
     plans = defaultdict(list)
     for plan in (Plan.objects.filter(district__in=[s.district for s in summaries])
                  .order_by("start_year", "pk")):
@@ -340,7 +357,8 @@ def with_plans(summaries: list[DistrictSummary]) -> list[DistrictSummary]:
     return summaries
 
 
-SNAPSHOT_FORMAT = "1"  # change when district_summary_data's output changes
+SNAPSHOT_FORMAT = "2"  # change when district_summary_data's output changes
+OVERVIEW_KEYS = ("heat", "attention")  # what the overview reads of every district's snapshot
 CATEGORY_ORDER = {"政策": 0, "创造": 1, "保护": 2, "运用": 3, "运营": 4, "服务": 5, NO_CATEGORY: 9}
 
 

@@ -10,7 +10,7 @@ from accounts.selectors import visible_districts
 from dashboards import charts
 from dashboards.filters import IndicatorFilterSet
 from dashboards.selectors import (
-    data_year, district_rows, overview, task_board, task_statuses, with_plans,
+    data_year, district_rows, for_cards, overview, task_board, task_statuses,
 )
 from dashboards.tables import IndicatorProgressTable, task_board_rows
 from indicators.models import Indicator
@@ -52,7 +52,7 @@ def overview_view(request):
     page = Paginator(summaries, OVERVIEW_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "dashboards/overview.html", {
         "year": year, "years": range(latest - 8, latest + 2), "page": page,
-        "summaries": with_plans(page.object_list), "sort": sort,
+        "summaries": for_cards(page.object_list), "sort": sort,
         "query": urlencode({k: v for k, v in (("year", year), ("sort", sort)) if v}),
         "heat": charts.heat_map(heat) if heat["categories"] else None,
         "legend": legend(progress_band()), "task_labels": _task_labels(),
