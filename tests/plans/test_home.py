@@ -94,3 +94,13 @@ def test_it_is_chinese_whatever_the_browser_asks_for(reader):
     response = reader.get(reverse("plans:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response.wsgi_request.LANGUAGE_CODE == "zh-hans"
     assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_the_login_page_names_an_icon_among_the_portals_own_static_files(client):
+    """Browsers would otherwise ask for /favicon.ico on every page and get a 404."""
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    content = client.get(reverse("login")).content.decode()
+    assert f'<link rel="icon" href="{static("favicon.svg")}"' in content
+    assert finders.find("favicon.svg").endswith("static/favicon.svg")
