@@ -347,7 +347,11 @@ def for_cards(summaries: list[DistrictSummary]) -> list[DistrictSummary]:
         for pk, data in (DistrictSnapshot.objects
                          .filter(_which({pk: s.year for pk, s in partial.items()}))
                          .values_list("district_id", "data")):
-            partial[pk].data = data
+            partial.pop(pk).data = data
+    if partial:  # a snapshot gone meanwhile (its district deleted): computed, not kept
+        computed = district_summary_data({pk: s.year for pk, s in partial.items()})
+        for pk, summary in partial.items():
+            summary.data = json.loads(json.dumps(computed[pk]))
     plans = defaultdict(list)
     for plan in (Plan.objects.filter(district__in=[s.district for s in summaries])
                  .order_by("start_year", "pk")):

@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from dashboards.models import DistrictSnapshot
-from dashboards.selectors import DistrictSummary, district_summary_data
+from dashboards.selectors import DistrictSummary, district_summary_data, for_cards, overview
 from indicators.models import Figure, Indicator, Target
 from indicators.services import KEY_FIELDS, target_adjust
 from plans.demo import demo_seed
@@ -67,6 +67,24 @@ def test_the_overview_reads_the_snapshot_while_it_is_current(client):
     assert shown(client).units_missing == ["快照中的单位"]
     District.objects.filter(pk=binhai.pk).mark_changed()
     assert "快照中的单位" not in shown(client).units_missing
+
+
+def test_of_every_district_the_overview_reads_the_heat_map_and_counts_and_the_cards_the_rest(
+        client):
+    summaries, _heat = overview(districts=District.objects.all(), year=YEAR)
+    binhai = next(s for s in summaries if s.district.code == "binhai")
+    assert set(binhai.data) == {"heat", "attention"}
+    assert binhai.attention == (len(computed(binhai).red), len(computed(binhai).late_tasks))
+    for_cards([binhai])
+    assert binhai == computed(binhai) and binhai.plans
+
+
+def test_a_card_whose_snapshot_is_gone_meanwhile_is_computed(client):
+    summaries, _heat = overview(districts=District.objects.all(), year=YEAR)
+    binhai = next(s for s in summaries if s.district.code == "binhai")
+    DistrictSnapshot.objects.filter(district=binhai.district).delete()
+    for_cards([binhai])
+    assert binhai == computed(binhai) and binhai.red
 
 
 def test_figures_through_the_review_path_change_the_overview(client, coordinator):
