@@ -275,8 +275,7 @@ def _snapshots(districts, years: dict[int, int], compute, keys=None) -> dict[int
             found[pk] = dict(zip(keys, values)) if keys else values[0]
     missing = {pk: year for pk, year in years.items() if pk not in found}
     if missing:
-        # As JSON and back: exactly what a later reader of the snapshot gets.
-        computed = {pk: json.loads(json.dumps(data)) for pk, data in compute(missing).items()}
+        computed = {pk: _as_kept(data) for pk, data in compute(missing).items()}
         DistrictSnapshot.objects.bulk_create(
             [DistrictSnapshot(district_id=pk, year=year, version=versions[pk], rules=rules,
                               data=computed[pk]) for pk, year in missing.items()],
@@ -284,6 +283,11 @@ def _snapshots(districts, years: dict[int, int], compute, keys=None) -> dict[int
             update_fields=["version", "rules", "data", "computed_at"])
         found.update(computed)
     return found
+
+
+def _as_kept(data: dict) -> dict:
+    """As JSON and back: exactly what a later reader of the snapshot gets."""
+    return json.loads(json.dumps(data))
 
 
 def _which(years: dict[int, int]) -> Q:
@@ -351,7 +355,7 @@ def for_cards(summaries: list[DistrictSummary]) -> list[DistrictSummary]:
     if partial:  # a snapshot gone meanwhile (its district deleted): computed, not kept
         computed = district_summary_data({pk: s.year for pk, s in partial.items()})
         for pk, summary in partial.items():
-            summary.data = json.loads(json.dumps(computed[pk]))
+            summary.data = _as_kept(computed[pk])
     plans = defaultdict(list)
     for plan in (Plan.objects.filter(district__in=[s.district for s in summaries])
                  .order_by("start_year", "pk")):

@@ -107,12 +107,9 @@ def indicators_progress(*, year: int, district=None, plan=None, indicators=None,
     # No ordering: Figure's default one joins indicator, plan and district just to sort, and the
     # engine reads figures by year.
     figures = defaultdict(list)
-    # The indicators and their quantity indicators as one UNION: PostgreSQL reads two subqueries
-    # joined by OR with a scan of every figure.
-    sources = chosen.order_by().values("pk").union(
-        chosen.filter(quantity_indicator__isnull=False).order_by().values("quantity_indicator"))
     approved = Figure.objects.filter(
-        indicator__in=sources, review_status=ReviewStatus.APPROVED, year__lte=year
+        indicator__in=with_quantity_sources(chosen), review_status=ReviewStatus.APPROVED,
+        year__lte=year
     ).order_by().values_list("indicator_id", *FIGURE_FIELDS)
     for indicator_id, *values in approved:
         figures[indicator_id].append(FigureSpec(*values))
@@ -167,10 +164,12 @@ PLAIN_INDICATOR_FIELDS = (
 
 
 def with_quantity_sources(indicators):
-    """``indicators`` and the quantity indicators their growth indicators read figures from
-    (in the same plan, but the engine's inputs stay exact even if a link left it)."""
-    return indicators | Indicator.objects.filter(
-        pk__in=indicators.filter(quantity_indicator__isnull=False).values("quantity_indicator"))
+    """The ids of ``indicators`` and of the quantity indicators their growth indicators read
+    figures from (in the same plan, but the engine's inputs stay exact even if a link left it),
+    as one UNION for ``indicator__in``: PostgreSQL reads two subqueries joined by OR with a scan
+    of every figure."""
+    return indicators.order_by().values("pk").union(
+        indicators.filter(quantity_indicator__isnull=False).order_by().values("quantity_indicator"))
 
 
 def plans_progress(*, year: int, plans) -> list[PlainIndicatorProgress]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import FigureSpec, Progress, Status, compute
 from indicators.selectors import (
-    FIGURE_FIELDS, indicator_spec, indicators_progress, progress_band,
+    FIGURE_FIELDS, indicator_spec, indicators_progress, progress_band, with_quantity_sources,
 )
 from indicators.validation import FigureCheck, check_figure, is_ratio
 from reporting.choices import ReviewStatus
@@ -101,14 +101,14 @@ def grid_rows(*, plan, year: int) -> list[GridRow]:
     """
     current = indicators_progress(year=year, plan=plan)
     ids = [r.indicator.pk for r in current]
-    linked_ids = {r.indicator.quantity_indicator_id for r in current} - {None}
     targets = defaultdict(list)
     for target in Target.objects.filter(indicator_id__in=ids).order_by("year"):
         targets[target.indicator_id].append(target)
     approved = defaultdict(list)
     for indicator_id, *values in (
-            Figure.objects.filter(indicator_id__in=set(ids) | linked_ids, year__lt=year,
-                                  review_status=ReviewStatus.APPROVED)
+            Figure.objects.filter(
+                indicator__in=with_quantity_sources(Indicator.objects.filter(plan=plan)),
+                year__lt=year, review_status=ReviewStatus.APPROVED)
             .order_by().values_list("indicator_id", *FIGURE_FIELDS)):
         approved[indicator_id].append(FigureSpec(*values))
     base_years = {r.indicator.pk: _base_year(r.indicator, r.progress.judged_as) for r in current}
