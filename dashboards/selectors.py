@@ -253,23 +253,28 @@ def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
     return data
 
 
-def snapshot_rules() -> str:
-    """What a snapshot's figures depend on besides the data: the band and this code's format."""
-    return f"{SNAPSHOT_FORMAT}:{progress_band()}"
+def snapshot_rules(version: str = "") -> str:
+    """What a snapshot's figures depend on besides the data: the band and the format of the code
+    that computed them (``version``: the overview's by default)."""
+    return f"{version or SNAPSHOT_FORMAT}:{progress_band()}"
 
 
-def _snapshots(districts, years: dict[int, int], compute, keys=None) -> dict[int, dict]:
-    """``years``' data for each district, from a current snapshot or else computed and kept.
+def snapshots(districts, years: dict[int, int], compute, *, kind: str = DistrictSnapshot.OVERVIEW,
+              rules: str = "", keys=None) -> dict[int, dict]:
+    """``years``' data of ``kind`` for each district, from a current snapshot or else computed
+    and kept. ``districts`` are District instances read now (their ``data_version``).
 
     ``compute(years)`` computes the data of the districts whose snapshot is missing or stale;
     two queries when every snapshot is current, and a constant number more otherwise. With
     ``keys``, a current snapshot gives only those keys of its data (computed data is whole).
+    ``rules``: ``snapshot_rules`` of the code that computes the data.
     """
-    rules = snapshot_rules()
+    rules = rules or snapshot_rules()
     versions = {d.pk: d.data_version for d in districts}
     fields = [f"data__{key}" for key in keys] if keys else ["data"]
     found = {}
-    for pk, year, version, *values in (DistrictSnapshot.objects.filter(_which(years), rules=rules)
+    for pk, year, version, *values in (DistrictSnapshot.objects.filter(_which(years, kind),
+                                                                       rules=rules)
                                        .values_list("district_id", "year", "version", *fields)):
         if years.get(pk) == year and versions[pk] == version:
             found[pk] = dict(zip(keys, values)) if keys else values[0]
@@ -277,9 +282,9 @@ def _snapshots(districts, years: dict[int, int], compute, keys=None) -> dict[int
     if missing:
         computed = {pk: _as_kept(data) for pk, data in compute(missing).items()}
         DistrictSnapshot.objects.bulk_create(
-            [DistrictSnapshot(district_id=pk, year=year, version=versions[pk], rules=rules,
-                              data=computed[pk]) for pk, year in missing.items()],
-            update_conflicts=True, unique_fields=["district", "year"],
+            [DistrictSnapshot(district_id=pk, kind=kind, year=year, version=versions[pk],
+                              rules=rules, data=computed[pk]) for pk, year in missing.items()],
+            update_conflicts=True, unique_fields=["district", "kind", "year"],
             update_fields=["version", "rules", "data", "computed_at"])
         found.update(computed)
     return found
@@ -290,12 +295,12 @@ def _as_kept(data: dict) -> dict:
     return json.loads(json.dumps(data))
 
 
-def _which(years: dict[int, int]) -> Q:
-    """The snapshots of these districts (pk → year)."""
+def _which(years: dict[int, int], kind: str = DistrictSnapshot.OVERVIEW) -> Q:
+    """The snapshots of ``kind`` of these districts (pk → year)."""
     query = Q(pk__in=[])
     for year in set(years.values()):
         query |= Q(year=year, district__in=[pk for pk, y in years.items() if y == year])
-    return query
+    return Q(kind=kind) & query
 
 
 def _latest_years(districts) -> dict[int, int | None]:
@@ -304,7 +309,7 @@ def _latest_years(districts) -> dict[int, int | None]:
         latest = district_years(list(missing))
         return {pk: {"latest": latest.get(pk)} for pk in missing}
 
-    found = _snapshots(districts, {d.pk: 0 for d in districts}, compute)
+    found = snapshots(districts, {d.pk: 0 for d in districts}, compute)
     return {pk: data["latest"] for pk, data in found.items()}
 
 
@@ -328,7 +333,7 @@ def overview(*, districts, year: int | None = None):
         years = {d.pk: latest.get(d.pk) or fallback for d in districts}
     else:
         years = {d.pk: year for d in districts}
-    data = _snapshots(districts, years, district_summary_data, keys=OVERVIEW_KEYS)
+    data = snapshots(districts, years, district_summary_data, keys=OVERVIEW_KEYS)
     summaries = [DistrictSummary(d, years[d.pk], data[d.pk]) for d in districts]
 
     categories = sorted({c for s in summaries for c in s.heat},

@@ -139,7 +139,7 @@ def indicator_preview(*, indicator: Indicator, year: int, value=None, done=None)
     return compute(spec, figures, year, progress_band())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlainIndicatorProgress:
     """An indicator read as plain values, with the engine's result."""
 

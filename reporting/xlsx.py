@@ -30,7 +30,7 @@ for A4 landscape printing with repeated header rows and page numbers.
 
 Large workbooks: a ``CellStyle`` is resolved into the workbook's style tables once and each
 further cell takes the indices, ``append_row`` streams a write-only sheet's rows through one
-set of cells, and ``set_height`` shares a row height between a write-only sheet's rows; the
+set of cells that know their style's index, and ``set_height`` shares a row height between a write-only sheet's rows; the
 leaders' summary (300 districts, about 200,000 styled cells) is written in under twice the
 time openpyxl needs for the same values without any style.
 
@@ -231,13 +231,12 @@ def safe_cell(ws, value: Any, style: CellStyle | None = None) -> WriteOnlyCell:
     return cell
 
 
-def _give_style(cell, resolved: tuple[list, StyleArray], *, share: bool = False) -> None:
+def _give_style(cell, resolved: tuple[list, StyleArray]) -> None:
     """``CellStyle.apply`` with the style already resolved. A cell with no style of its own
-    yet takes the style's whole array: a copy, or with ``share`` the array itself (for a cell
-    that is written out and dropped before anything could change it)."""
+    yet takes a copy of the style's whole array."""
     parts, array = resolved
     if cell._style is None:
-        cell._style = array if share else StyleArray(array)
+        cell._style = StyleArray(array)
     else:  # set_value gave it something of its own: quotePrefix, a date's format
         for index, value in parts:
             cell._style[index] = value
@@ -261,12 +260,21 @@ def append_row(ws, values: Iterable[Any],
         ws.append([safe_cell(ws, value, s) for value, s in zip(values, styles)])
 
 
+class _StreamedCell(Cell):
+    """A cell of a streamed row that is told its place in the workbook's style table and
+    whether it has a style at all: openpyxl asks both of every cell it writes, and answers by
+    hashing the cell's style array (once for the first question, twice for the second)."""
+
+    __slots__ = ("style_id", "has_style")
+
+
 class _StreamedRows:
     """How ``append_row`` writes the rows of a write-only worksheet.
 
     Such a worksheet writes a row out as soon as it is appended and keeps none of its cells.
     So one set of cells serves every row, and a cell shares its style's array instead of a
-    copy. And the cells are placed in the row as they are (``place``): openpyxl's own
+    copy, with the array's index in the workbook's style table found once per style. And the
+    cells are placed in the row as they are (``place``): openpyxl's own
     ``WriteOnlyWorksheet._values_to_row`` first tries to store each appended value in a cell of
     its own and takes an appended cell only when that fails, which costs an exception (with
     the cell's repr) for every cell. Together these were a quarter of the time spent writing a
@@ -276,20 +284,36 @@ class _StreamedRows:
     def __init__(self, ws):
         self.ws = ws
         self.styles = _styles(ws)
-        self.cells: list[Cell] = []
+        self.table = ws.parent._cell_styles  # the workbook's style arrays, each with its index
+        # by the style's identity (``styles`` keeps it alive): (its array, has_style, style_id)
+        self.known: dict[int, tuple[StyleArray, bool, int]] = {}
+        self.cells: list[_StreamedCell] = []
         ws._streamed_rows = self
         ws._values_to_row = self.place
 
     def append(self, values: list, styles: list) -> None:
         while len(self.cells) < len(values):
-            self.cells.append(WriteOnlyCell(self.ws))
+            self.cells.append(_StreamedCell(self.ws))
         cells = self.cells[:len(values)]
         for cell, value, style in zip(cells, values, styles):
             cell._style = None  # before set_value, which may give it quotePrefix
             set_value(cell, value)
-            if style is not None:
-                _give_style(cell, self.styles.get(style, self.ws), share=True)
+            if style is not None and cell._style is None:  # most cells: the style's own array
+                known = self.known.get(id(style))
+                if known is None:
+                    known = self.known[id(style)] = self._resolve(style)
+                cell._style, cell.has_style, cell.style_id = known
+                continue
+            if style is not None:  # set_value gave it an array of its own
+                _give_style(cell, self.styles.get(style, self.ws))
+            array = cell._style
+            cell.has_style = array is not None and any(array)
+            cell.style_id = self.table.add(array) if cell.has_style else 0
         self.ws.append(cells)
+
+    def _resolve(self, style: CellStyle) -> tuple[StyleArray, bool, int]:
+        array = self.styles.get(style, self.ws)[1]
+        return (array, True, self.table.add(array)) if any(array) else (array, False, 0)
 
     def place(self, row: Sequence[Any], row_index: int) -> Iterator[Cell]:
         """The row's cells, numbered; a value that is not a cell goes through openpyxl's own

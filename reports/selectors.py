@@ -7,8 +7,9 @@
 - ``task_report``: a district's task rows for a year (任务推进情况表) with their headings, units
   and latest approved progress. 4 queries.
 - ``summary_report``: for leaders, every district's status counts, reporting completeness and
-  task completion, and each district's indicators and delayed tasks, as plain values. 8
-  queries whatever the number of districts.
+  task completion, and each district's indicators and delayed tasks, as plain values. 3
+  queries while every district's kept summary is current, 10 otherwise, whatever the number
+  of districts.
 
 Only approved entries count, as everywhere in the portal. Statuses come from the progress
 engine (indicators/selectors.py); nothing here judges an indicator itself.
@@ -31,9 +32,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dashboards.models import DistrictSnapshot
+from dashboards.selectors import snapshot_rules, snapshots
 from indicators.choices import Attribute, Kind
 from indicators.models import Figure, Indicator, Target
-from indicators.progress import STATUS_ORDER, Progress, Status
+from indicators.progress import STATUS_ORDER, Progress, Status, TargetSpec
 from indicators.selectors import (
     PlainIndicatorProgress, indicators_progress, plans_progress, progress_band,
     with_quantity_sources,
@@ -432,19 +435,51 @@ class SummaryReport:
     band: Decimal = Decimal("0.15")
 
 
+# Change when summary_data's output changes: districts' kept summaries are then computed again.
+SUMMARY_FORMAT = "summary-1"
+
+
 def summary_report(*, districts: QuerySet[District], year: int,
                    today: datetime.date | None = None) -> SummaryReport:
     """Every district's plans in force in ``year``, their indicators' progress, reporting and
-    task progress: 8 queries whatever the number of districts, plans, indicators and tasks.
-    Each query names the plans by a subquery, never by a list of ids."""
-    summaries = {d.pk: DistrictSummary(d) for d in districts.order_by("city", "code")}
-    in_force = Plan.objects.filter(district__in=districts.values("pk"), start_year__lte=year,
-                                   end_year__gte=year)
-    for plan in in_force.order_by("start_year", "pk"):
-        summaries[plan.district_id].plans.append(plan)
+    task progress.
 
+    Each district's part is kept (``dashboards.DistrictSnapshot`` of kind summary) until its
+    data changes: three queries when every district's is current; the districts whose data
+    changed since are computed again by ``summary_data`` and kept (seven queries more, whatever
+    their number). The plans are read each time."""
+    districts = list(districts.order_by("city", "code"))
+    kept = snapshots(districts, {d.pk: year for d in districts},
+                     lambda missing: summary_data(list(missing), year),
+                     kind=DistrictSnapshot.SUMMARY, rules=snapshot_rules(SUMMARY_FORMAT))
+    plans = defaultdict(list)
+    for plan in (Plan.objects.filter(district__in=[d.pk for d in districts], start_year__lte=year,
+                                     end_year__gte=year).order_by("start_year", "pk")):
+        plans[plan.district_id].append(plan)
+    summaries = [_district_summary(d, plans[d.pk], kept[d.pk]) for d in districts]
+    return SummaryReport(year=year, as_of=today or timezone.localdate(), districts=summaries,
+                         sample=any(kept[d.pk]["sample"] for d in districts),
+                         band=progress_band())
+
+
+def summary_data(district_ids: list[int], year: int) -> dict[int, dict]:
+    """What the summary shows of each of these districts in ``year``, as JSON values: its
+    indicators' progress (the engine's, for the plans in force), reporting, task progress and
+    delayed tasks, and whether any of it is sample data. 6 queries whatever the number of
+    districts; each query names the plans by a subquery, never by a list of ids."""
+    data = {pk: {"indicators": [], "reported": 0, "submitted": 0, "task_total": 0,
+                 "task_statuses": Counter(), "delayed": [], "notes": {}, "sample": False}
+            for pk in district_ids}
+    in_force = Plan.objects.filter(district__in=district_ids, start_year__lte=year,
+                                   end_year__gte=year)
     progress = plans_progress(year=year, plans=in_force)
-    approved, waiting, notes, sample = set(), set(), {}, False
+    district_of = {}
+    for row in progress:
+        district_of[row.pk] = row.district_id
+        if row.quantity_indicator_id is not None:
+            district_of.setdefault(row.quantity_indicator_id, row.district_id)
+
+    approved, waiting, notes = set(), set(), {}
     figures = Figure.objects.filter(
         Q(year=year) | Q(review_status=APPROVED, is_sample=True),
         indicator__in=with_quantity_sources(Indicator.objects.filter(plan__in=in_force)),
@@ -452,23 +487,24 @@ def summary_report(*, districts: QuerySet[District], year: int,
     ).order_by().values_list("indicator_id", "year", "review_status", "is_sample", "note")
     for indicator_id, figure_year, review, is_sample, note in figures:
         if review == APPROVED:
-            sample = sample or is_sample
+            if is_sample and indicator_id in district_of:
+                data[district_of[indicator_id]]["sample"] = True
             if figure_year == year:
                 approved.add(indicator_id)
                 notes[indicator_id] = note
         elif review == ReviewStatus.SUBMITTED and figure_year == year:
             waiting.add(indicator_id)
     for row in progress:
-        summary = summaries[row.district_id]
-        summary.indicators.append(row)
+        summary = data[row.district_id]
+        summary["indicators"].append(_kept_indicator(row))
         if notes.get(row.pk):
-            summary.notes[row.pk] = notes[row.pk].strip()
+            summary["notes"][row.pk] = notes[row.pk].strip()
         source = row.quantity_indicator_id or row.pk
         milestone_done = row.progress.judged_as == "milestone" and row.progress.done
         if source in approved or milestone_done:
-            summary.reported += 1
+            summary["reported"] += 1
         elif source in waiting:
-            summary.submitted += 1
+            summary["submitted"] += 1
 
     # the latest approved progress of the year of each task (the whole year's is the last word)
     latest = {}
@@ -482,16 +518,65 @@ def summary_report(*, districts: QuerySet[District], year: int,
             .order_by("plan__start_year", "plan_id", "position")
             .values_list("pk", "plan__district_id", "number", "text", "lead_unit__name"))
     for pk, district_id, number, text, lead in rows:
-        summary = summaries[district_id]
-        summary.task_total += 1
+        summary = data[district_id]
+        summary["task_total"] += 1
         entry = latest.get(pk)
         if entry is None:
-            summary.task_statuses[NOT_REPORTED] += 1
+            summary["task_statuses"][NOT_REPORTED] += 1
             continue
         _rank, status, is_sample, reason, remedy = entry
-        sample = sample or is_sample
-        summary.task_statuses[status] += 1
+        summary["sample"] = summary["sample"] or is_sample
+        summary["task_statuses"][status] += 1
         if status == ProgressStatus.DELAYED:
-            summary.delayed_tasks.append(DelayedTask(number, text, lead or "", reason, remedy))
-    return SummaryReport(year=year, as_of=today or timezone.localdate(),
-                         districts=list(summaries.values()), sample=sample, band=progress_band())
+            summary["delayed"].append([number, text, lead or "", reason, remedy])
+    return data
+
+
+# An indicator's row in a kept summary: its own values, the final target and what the engine
+# gave, with decimals as text. The progress keeps no chart points (the summary draws none).
+_TARGET_FIELDS = ("year", "value", "comparator", "low", "high", "text", "original_value")
+_PROGRESS_FIELDS = ("year", "judged_as", "actual", "done", "expected", "target", "target_year",
+                    "target_text", "percent", "status", "expected_percent")
+
+
+_STATUS = {status.value: status for status in Status}
+
+
+def _json(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _kept_indicator(row: PlainIndicatorProgress) -> list:
+    target = row.final_target
+    return [row.pk, row.plan_id, row.number, row.name, row.unit, _json(row.baseline_value),
+            row.quantity_indicator_id,
+            None if target is None else [_json(getattr(target, f)) for f in _TARGET_FIELDS],
+            [_json(getattr(row.progress, f)) for f in _PROGRESS_FIELDS]]
+
+
+def _indicator(kept: list, district_id: int) -> PlainIndicatorProgress:
+    pk, plan_id, number, name, unit, baseline, quantity_id, target, progress = kept
+    if target is not None:
+        year, value, comparator, low, high, text, original = target
+        target = TargetSpec(year, _decimal(value), comparator, _decimal(low), _decimal(high),
+                            text, _decimal(original))
+    (year, judged_as, actual, done, expected, target_value, target_year, target_text, percent,
+     status, expected_percent) = progress
+    progress = Progress(year, judged_as, _decimal(actual), done, _decimal(expected),
+                        _decimal(target_value), target_year, target_text, _decimal(percent),
+                        _STATUS[status], expected_percent=_decimal(expected_percent))
+    return PlainIndicatorProgress(pk, plan_id, district_id, number, name, unit, _decimal(baseline),
+                                  quantity_id, target, progress)
+
+
+def _district_summary(district: District, plans: list[Plan], kept: dict) -> DistrictSummary:
+    return DistrictSummary(
+        district, plans, indicators=[_indicator(row, district.pk) for row in kept["indicators"]],
+        reported=kept["reported"], submitted=kept["submitted"], task_total=kept["task_total"],
+        task_statuses=Counter(kept["task_statuses"]),
+        delayed_tasks=[DelayedTask(*task) for task in kept["delayed"]],
+        notes={int(pk): note for pk, note in kept["notes"].items()})

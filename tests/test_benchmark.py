@@ -28,8 +28,9 @@ def test_it_measures_every_page_and_the_workbook_with_counts_independent_of_size
         assert page["queries"] > 0 and page["floor_ms"] > 0, name
         assert page["median_ms"] <= page["p95_ms"], name
         assert page["queries"] == larger["pages"][name]["queries"], name
-    assert set(small["workbook"]) == {"seconds", "peak_mb", "floor_seconds"}
+    assert set(small["workbook"]) == {"seconds", "peak_mb", "floor_seconds", "changed_seconds"}
     assert small["workbook"]["seconds"] > 0 and small["workbook"]["peak_mb"] > 0
+    assert small["workbook"]["changed_seconds"] > 0
     assert larger["workbook"]["seconds"] > 0
 
 

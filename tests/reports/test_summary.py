@@ -1,11 +1,13 @@
 """The leaders' summary workbook: the summary sheet, one sheet per district, write-only, and a
 constant number of queries whatever the number of districts."""
 
+import dataclasses
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 
+from dashboards.models import DistrictSnapshot
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import Status, compute
 from indicators.selectors import indicators_progress, plans_progress, target_spec
@@ -190,17 +192,67 @@ def synthetic_districts(count: int, prefix: str = "syn"):
                                         review_status=ReviewStatus.APPROVED)
 
 
-SUMMARY_QUERIES = 8
+SUMMARY_QUERIES = {"computed": 10, "kept": 3}  # every district's part computed / all kept
 
 
 @pytest.mark.parametrize("count", [2, 8])
 def test_it_runs_a_constant_number_of_queries(count, django_assert_num_queries):
     synthetic_districts(count)
     districts = District.objects.filter(code__startswith="syn")
-    with django_assert_num_queries(SUMMARY_QUERIES):
-        report = summary_report(districts=districts, year=2023)
-        content = workbook.workbook_bytes(report)
-    wb = load(content)
+    contents = []
+    for state in ("computed", "kept"):
+        with django_assert_num_queries(SUMMARY_QUERIES[state]):
+            report = summary_report(districts=districts, year=2023)
+            contents.append(workbook.workbook_bytes(report))
+    wb = load(contents[0])
     assert len(wb.sheetnames) == count + 1
     row = summary_row(wb["汇总"], "合成0区")
     assert row[2] == 4 and row[8] == 4 and row[11] == 3 and row[15] == 3
+    assert cells(load(contents[1])) == cells(wb)
+
+
+def cells(wb) -> dict:
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb}
+
+
+def test_a_kept_summary_equals_one_computed_now(summary_data):
+    computed = build()[1]
+    assert DistrictSnapshot.objects.filter(kind=DistrictSnapshot.SUMMARY, year=2023).count() == 5
+    kept = build()[1]
+    assert kept == computed  # every indicator's progress, count, note and delayed task
+    plans = Plan.objects.filter(start_year__lte=2023, end_year__gte=2023)
+    engine = {row.pk: row for row in plans_progress(year=2023, plans=plans)}
+    rows = [row for summary in kept.districts for row in summary.indicators]
+    assert len(rows) == len(engine) and any(row.quantity_indicator_id for row in rows)
+    for row in rows:  # all the engine gave but the chart points, which the summary draws not
+        now = engine[row.pk]
+        assert row.progress == dataclasses.replace(now.progress, start=None, points=())
+        assert (row.final_target, row.baseline_value, row.name, row.unit) == (
+            now.final_target, now.baseline_value, now.name, now.unit)
+
+
+def test_a_change_in_one_district_computes_only_its_summary_again(summary_data, coordinator,
+                                                                   django_assert_num_queries):
+    before = build()[0]
+    kept = dict(DistrictSnapshot.objects.filter(kind=DistrictSnapshot.SUMMARY)
+                .values_list("district__code", "computed_at"))
+    approve_figures(coordinator, "binhai", [("3", 2023, {"value": d(1)})])  # through the review
+    wb, report = build()
+    after = dict(DistrictSnapshot.objects.filter(kind=DistrictSnapshot.SUMMARY)
+                 .values_list("district__code", "computed_at"))
+    assert [code for code in kept if after[code] != kept[code]] == ["binhai"]
+    assert cells(wb)["天津港保税区"] == cells(before)["天津港保税区"]
+    assert cells(wb)["滨海新区"] != cells(before)["滨海新区"]
+    binhai = next(s for s in report.districts if s.district.code == "binhai")
+    DistrictSnapshot.objects.all().delete()
+    assert binhai == next(s for s in build()[1].districts if s.district.code == "binhai")
+
+
+def test_the_overview_and_the_summary_keep_their_own_snapshots(summary_data, leader_all,
+                                                               client_for):
+    client_for(leader_all).get("/overview/", {"year": 2023})
+    build()
+    kinds = set(DistrictSnapshot.objects.filter(district__code="binhai", year=2023)
+                .values_list("kind", flat=True))
+    assert kinds == {DistrictSnapshot.OVERVIEW, DistrictSnapshot.SUMMARY}
+    assert build()[1].districts[2].district.code == "binhai"

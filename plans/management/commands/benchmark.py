@@ -227,4 +227,9 @@ def _table(dataset, pages, workbook, options, build_seconds, load, *, verbose) -
                 f"{workbook.floor_seconds:.2f} s, peak {workbook.floor_peak_mb:.0f} MB; "
                 f"× {workbook.seconds / workbook.floor_seconds:.1f} (writing alone × "
                 f"{(workbook.seconds - workbook.query_seconds) / workbook.floor_seconds:.1f})")
+            lines.append(
+                f"the first after every district's data changed: {workbook.changed_seconds:.2f} s "
+                f"(reading and keeping the data {workbook.changed_query_seconds:.2f} s, "
+                f"{workbook.changed_queries} queries); "
+                f"× {workbook.changed_seconds / workbook.floor_seconds:.1f}")
     return "\n".join(lines)
