@@ -30,9 +30,9 @@ for A4 landscape printing with repeated header rows and page numbers.
 
 Large workbooks: a ``CellStyle`` is resolved into the workbook's style tables once and each
 further cell takes the indices, ``append_row`` streams a write-only sheet's rows through one
-set of cells that know their style's index, and ``set_height`` shares a row height between a write-only sheet's rows; the
-leaders' summary (300 districts, about 200,000 styled cells) is written in under twice the
-time openpyxl needs for the same values without any style.
+set of cells that know their style's index, and ``set_height`` shares a row height between a
+write-only sheet's rows; the leaders' summary (300 districts, about 200,000 styled cells) is
+written in under twice the time openpyxl needs for the same values without any style.
 
 Reading: openpyxl parses workbooks with defusedxml when it is installed (it is a dependency of
 the project; tests/reporting/test_xlsx.py checks it), so an uploaded workbook cannot use XML

@@ -537,8 +537,8 @@ def summary_data(district_ids: list[int], year: int) -> dict[int, dict]:
 _TARGET_FIELDS = ("year", "value", "comparator", "low", "high", "text", "original_value")
 _PROGRESS_FIELDS = ("year", "judged_as", "actual", "done", "expected", "target", "target_year",
                     "target_text", "percent", "status", "expected_percent")
-
-
+_DECIMALS = {"value", "low", "high", "original_value", "actual", "expected", "target", "percent",
+             "expected_percent"}
 _STATUS = {status.value: status for status in Status}
 
 
@@ -548,6 +548,10 @@ def _json(value):
 
 def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(value)
+
+
+def _from_kept(fields: tuple, values: list) -> dict:
+    return {f: _decimal(v) if f in _DECIMALS else v for f, v in zip(fields, values)}
 
 
 def _kept_indicator(row: PlainIndicatorProgress) -> list:
@@ -561,16 +565,11 @@ def _kept_indicator(row: PlainIndicatorProgress) -> list:
 def _indicator(kept: list, district_id: int) -> PlainIndicatorProgress:
     pk, plan_id, number, name, unit, baseline, quantity_id, target, progress = kept
     if target is not None:
-        year, value, comparator, low, high, text, original = target
-        target = TargetSpec(year, _decimal(value), comparator, _decimal(low), _decimal(high),
-                            text, _decimal(original))
-    (year, judged_as, actual, done, expected, target_value, target_year, target_text, percent,
-     status, expected_percent) = progress
-    progress = Progress(year, judged_as, _decimal(actual), done, _decimal(expected),
-                        _decimal(target_value), target_year, target_text, _decimal(percent),
-                        _STATUS[status], expected_percent=_decimal(expected_percent))
+        target = TargetSpec(**_from_kept(_TARGET_FIELDS, target))
+    progress = _from_kept(_PROGRESS_FIELDS, progress)
+    progress["status"] = _STATUS[progress["status"]]
     return PlainIndicatorProgress(pk, plan_id, district_id, number, name, unit, _decimal(baseline),
-                                  quantity_id, target, progress)
+                                  quantity_id, target, Progress(**progress))
 
 
 def _district_summary(district: District, plans: list[Plan], kept: dict) -> DistrictSummary:
