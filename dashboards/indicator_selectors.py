@@ -307,6 +307,15 @@ def _judged(indicators, year: int, *, cap: bool) -> list[IndicatorRow]:
     return rows
 
 
+# What the comparison shows and judges of each indicator, its plan and its district: a model
+# instance with every field took a tenth of the page, for 300 districts.
+COMPARED_FIELDS = [
+    "number", "name", "unit", "kind", "direction", "concept", "baseline_year", "baseline_value",
+    "quantity_indicator", "plan__title", "plan__start_year", "plan__end_year",
+    "plan__district__code", "plan__district__name", "plan__district__city",
+]
+
+
 def compare_rows(*, concept: str, districts, year: int) -> list[IndicatorRow]:
     """Every indicator tagged ``concept`` in these districts, judged as of ``year`` (or as of the
     last year of a plan that ended before it). Three queries, and one for the quantity
@@ -315,6 +324,7 @@ def compare_rows(*, concept: str, districts, year: int) -> list[IndicatorRow]:
     return _judged(
         Indicator.objects.filter(concept=concept, plan__district__in=districts)
         .select_related("plan__district").prefetch_related("quantity_indicator")
+        .only(*COMPARED_FIELDS)
         .order_by("plan__district__city", "plan__district__code", "plan__start_year", "position"),
         year, cap=True)
 

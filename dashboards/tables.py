@@ -9,14 +9,14 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy as _
 
 from indicators.templatetags.progress_tags import num, status_badge
+from ipops.html import escape, format_html
+from ipops.numbers import one_place
 
 
 def progress_bar(progress, words: tuple[str, str]) -> str:
@@ -26,11 +26,11 @@ def progress_bar(progress, words: tuple[str, str]) -> str:
     percent, expected = progress.percent, progress.expected_percent
     if percent is None:
         return mark_safe('<span class="muted">—</span>')
-    shown = floatformat(percent, "-1")
+    shown = one_place(percent)
     title = f"{words[0]} {shown}%"
     tick = ""
     if expected is not None:
-        title += f" · {words[1]} {floatformat(expected, '-1')}%"
+        title += f" · {words[1]} {one_place(expected)}%"
         tick = format_html('<span class="tick" style="left: {}%"></span>', _whole(expected))
     return format_html(
         '<div class="bar" title="{}"><span class="fill" style="width: {}%; background: {}"></span>'
@@ -93,7 +93,7 @@ class IndicatorProgressTable(tables.Table):
                    for c in self.columns]
         rows = []
         for row in self.paginated_rows:
-            cells = "".join(f"<td {attrs}>{conditional_escape(cell(row.record))}</td>"
+            cells = "".join(f"<td {attrs}>{escape(cell(row.record))}</td>"
                             for cell, attrs in columns)
             rows.append(f"<tr {row.attrs.as_html()}>{cells}</tr>")
         return mark_safe("".join(rows))

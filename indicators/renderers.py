@@ -6,18 +6,11 @@ the same HTML directly (tests/indicators/test_entry_render.py compares the two);
 template, or a case not written here, still goes to Django's templates.
 """
 
-import html
-
 from django.forms.renderers import DjangoTemplates
 
+from ipops.html import escape
+
 WIDGETS = "django/forms/widgets/"
-
-
-def escape(value) -> str:
-    """A value as autoescape writes it (Django's conditional_escape, without its lazy check)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:

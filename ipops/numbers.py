@@ -22,6 +22,18 @@ def plain_number(value, places: int | None = None) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def one_place(value: Decimal) -> str:
+    """A percentage as Django's ``floatformat:"-1"`` writes it (34, 34.6, and 34.0 for 34.04),
+    without its localisation machinery: the long tables write hundreds of badges and bars."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        from django.template.defaultfilters import floatformat
+        return floatformat(value, "-1")
+    if value == value.to_integral_value():
+        return str(int(value))
+    rounded = value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return format(abs(rounded) if rounded == 0 else rounded, "f")
+
+
 def shown_value(value) -> str:
     """A stored value in a history or a preview: （空）, 是 / 否, a plain number, or the text."""
     if value is None or value == "":

@@ -9,11 +9,11 @@ status badge is the ``status_badge`` tag's, as on every page.
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from indicators.templatetags.progress_tags import num, status_badge
+from ipops.html import format_html
 from reporting.choices import ReviewStatus
 
 register = template.Library()

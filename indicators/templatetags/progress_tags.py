@@ -4,13 +4,12 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django import template
-from django.template.defaultfilters import floatformat
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from indicators.progress import Status
-from ipops.numbers import plain_number
+from ipops.html import format_html
+from ipops.numbers import one_place, plain_number
 
 register = template.Library()
 
@@ -33,7 +32,7 @@ def status_badge(status, percent=None) -> str:
     status = Status(status) if status else Status.NO_DATA
     share = ""
     if percent is not None:
-        share = format_html(' <span class="status-pct">{}%</span>', floatformat(percent, "-1"))
+        share = format_html(' <span class="status-pct">{}%</span>', one_place(percent))
     return mark_safe(f"{_badge_start(status, get_language())}{share}</span>")
 
 
