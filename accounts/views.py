@@ -22,11 +22,8 @@ ADMINISTER = "accounts.administer"
 @require_GET
 def my_account(request):
     user = request.user
-    profile = (
-        Profile.objects.select_related("district", "unit").filter(user=user).first()
-    )
     return render(request, "accounts/my_account.html", {
-        "profile": profile,
+        "profile": selectors.user_profile(user),  # the one the role and the menu read too
         "role": selectors.user_role(user),
         "visible_districts": selectors.visible_districts(user),
     })

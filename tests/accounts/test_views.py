@@ -143,6 +143,18 @@ def test_it_shows_my_role_district_and_unit(client_for, reporter_binhai):
         assert text in content
 
 
+def test_my_account_reads_the_profile_and_its_district_and_unit_once(
+        client_for, reporter_binhai):
+    client = client_for(reporter_binhai)
+    client.get(reverse("accounts:my_account"))  # the session's last-seen time written
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("accounts:my_account"))
+    assert "区市场监管局（知识产权局）" in response.content.decode()
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in captured.captured_queries]
+    assert tables.count('"accounts_profile"') == 1
+    assert tables.count('"plans_district"') == 1 and tables.count('"plans_unit"') == 1
+
+
 def test_it_shows_an_account_with_no_role(reader):
     response = reader.get(reverse("accounts:my_account"))
     assert response.status_code == 200
