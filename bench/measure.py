@@ -3,10 +3,9 @@
 A page is requested ``warmup`` times, once more with its queries captured, then ``repeat``
 times timed (wall time of ``Client.get``/``post`` in this process: URL routing, middleware,
 view, queries and template, without any network). Its floor is the captured SQL run alone on
-the raw database cursor, fetching every row: what the page would cost if Python took no time
-at all. Each timed request comes just after one run of its floor, so that both see the machine
-in the same state. A write (the grid save) replays its SQL inside a transaction that is rolled
-back, from the same state as the page saw.
+the raw database cursor, fetching every row, ``repeat`` times: what the page would cost if
+Python took no time at all. A write (the grid save) replays its SQL inside a transaction that
+is rolled back, from the same state as the page saw.
 
 The summary workbook is built from ``reports.selectors.summary_report`` through
 ``reports.summary.workbook_bytes`` (what the download does): seconds without tracing, peak
@@ -151,23 +150,25 @@ def measure_page(name: str, url: str, request: Callable, *, expected: int, repea
         sqls = [q["sql"] for q in captured.captured_queries]
         result.queries = len(sqls)
 
-        # The floor and the page take turns, so that both see the machine as it is then.
-        floors, per_query, times = [], [[] for _ in sqls], []
+        floors, per_query = [], [[] for _ in sqls]
         for _ in range(repeat):
             before()
             seconds, each = replay(sqls, write=write)
             floors.append(seconds)
             for i, value in enumerate(each):
                 per_query[i].append(value)
+        result.floor_ms = statistics.median(floors) * 1000
+        medians = [(statistics.median(v) * 1000, sql) for v, sql in zip(per_query, sqls) if v]
+        result.slowest = sorted(medians, key=lambda row: -row[0])[:3]
+
+        times = []
+        for _ in range(repeat):
             before()
             gc.collect()
             started = time.perf_counter()
             response = request()
             times.append((time.perf_counter() - started) * 1000)
             _check(response, expected)
-        result.floor_ms = statistics.median(floors) * 1000
-        medians = [(statistics.median(v) * 1000, sql) for v, sql in zip(per_query, sqls) if v]
-        result.slowest = sorted(medians, key=lambda row: -row[0])[:3]
         result.median_ms = statistics.median(times)
         result.p95_ms = percentile(times, 0.95)
     except Exception as exc:  # a page that fails is reported, the others still measured
