@@ -164,14 +164,19 @@ def e_key(entry, key_fields) -> tuple:
 
 
 def _transition(entries, *, user, allowed, apply, reason: str) -> int:
-    """Move entries whose status is in ``allowed`` with ``apply``; history records the step."""
+    """Move entries whose status is in ``allowed`` with ``apply``; history records the step.
+
+    An entry that carries ``seen_version`` (the version its reviewer saw) is left as it is if it
+    has changed since. Returns how many moved."""
     entries = list(entries)
     if not entries:
         return 0
     model = type(entries[0])
+    seen = {e.pk: getattr(e, "seen_version", None) for e in entries}
     with transaction.atomic():
-        locked = list(model.objects.select_for_update(of=("self",))
-                      .filter(pk__in=[e.pk for e in entries], review_status__in=allowed))
+        locked = [entry for entry in model.objects.select_for_update(of=("self",))
+                  .filter(pk__in=list(seen), review_status__in=allowed)
+                  if seen[entry.pk] in (None, entry.version)]
         fields: set[str] = set()
         for entry in locked:
             fields.update(apply(entry))

@@ -11,30 +11,47 @@ from reporting.services import EntryError, entries_approve, entries_return
 
 
 def _selected(post, key: str, figures, progress) -> tuple[list, list]:
-    """The queue's entries named in the POST as "figure:12" / "taskprogress:5"."""
+    """The queue's entries named in the POST as "figure:12:3" / "taskprogress:5:1" (kind, id and
+    the version the coordinator saw, which the services check under lock)."""
     wanted = post.getlist(key) if key == "item" else [post.get(key, "")]
-    ids = {"figure": set(), "taskprogress": set()}
+    seen = {"figure": {}, "taskprogress": {}}
     for item in wanted:
-        kind, _sep, pk = item.partition(":")
-        if kind in ids and pk.isdigit():
-            ids[kind].add(int(pk))
-    return ([f for f in figures if f.pk in ids["figure"]],
-            [p for p in progress if p.pk in ids["taskprogress"]])
+        kind, _sep, rest = item.partition(":")
+        pk, _sep, version = rest.partition(":")
+        if kind in seen and pk.isdigit():
+            seen[kind][int(pk)] = int(version) if version.isdigit() else None
+    chosen = ([f for f in figures if f.pk in seen["figure"]],
+              [p for p in progress if p.pk in seen["taskprogress"]])
+    for kind, entries in zip(("figure", "taskprogress"), chosen):
+        for entry in entries:
+            entry.seen_version = seen[kind][entry.pk]
+    return chosen
+
+
+def _one(post, key: str) -> str:
+    """"figure:12" of the button "figure:12:3": the name its reason box carries."""
+    kind, _sep, rest = post.get(key, "").partition(":")
+    return f"{kind}:{rest.partition(':')[0]}"
 
 
 def queue(request, code):
-    """The coordinator's queue of the district's submissions: approve or return, per item or in bulk."""
+    """The coordinator's queue of the district's submissions: approve or return, per item or in bulk.
+
+    An entry changed (or reviewed by someone else) after the page was opened is left as it is,
+    and the coordinator is told so: nobody approves a value they did not see."""
     district = district_or_403(request, code, "reporting.approve")
     figures, progress = list(queue_figures(district)), list(queue_progress(district))
     if request.method == "POST":
         if request.POST.get("approve_one") or request.POST.get("return_one"):
             action = "approve" if request.POST.get("approve_one") else "return"
             key = "approve_one" if action == "approve" else "return_one"
-            reason = request.POST.get(f"reason_{request.POST.get(key)}", "")
+            reason = request.POST.get(f"reason_{_one(request.POST, key)}", "")
         else:
             action, key, reason = request.POST.get("bulk"), "item", request.POST.get("bulk_reason", "")
         chosen_figures, chosen_progress = _selected(request.POST, key, figures, progress)
-        if not chosen_figures and not chosen_progress:
+        chosen = len(chosen_figures) + len(chosen_progress)
+        n = None
+        if not chosen:
             messages.error(request, _("请先选择要审核的数据。"))
         elif action == "approve":
             n = entries_approve(entries=chosen_figures, user=request.user)
@@ -48,6 +65,10 @@ def queue(request, code):
                 messages.error(request, _("退回时须填写退回原因，未退回任何数据。"))
             else:
                 messages.success(request, _("已退回 %(n)s 项。") % {"n": n})
+        if n is not None and n < chosen:
+            messages.warning(request, _(
+                "有 %(n)s 项在您打开本页后已被修改或已由他人审核，未作处理。请查看下方的最新数据后再审核。")
+                % {"n": chosen - n})
         return redirect("reporting:queue", code=code)
     return render(request, "reporting/queue.html", {
         "district": district, "figures": figures, "progress": progress,
