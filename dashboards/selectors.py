@@ -370,7 +370,7 @@ def for_cards(summaries: list[DistrictSummary]) -> list[DistrictSummary]:
     return summaries
 
 
-SNAPSHOT_FORMAT = "2"  # change when district_summary_data's output changes
+SNAPSHOT_FORMAT = "3"  # change when district_summary_data's output or the engine's rules change
 OVERVIEW_KEYS = ("heat", "attention")  # what the overview reads of every district's snapshot
 CATEGORY_ORDER = {"政策": 0, "创造": 1, "保护": 2, "运用": 3, "运营": 4, "服务": 5, NO_CATEGORY: 9}
 

@@ -28,14 +28,19 @@ NUMBER = {
 }
 
 
+# A value typed in the grid, checked before its status is previewed as it will be when saved.
+PREVIEW_NUMBER = forms.DecimalField(**NUMBER)
+
+
 def _number_input(css="num-input"):
     return forms.TextInput(attrs={"class": css, "inputmode": "decimal", "autocomplete": "off"})
 
 
 def _omitted_fields(row: GridRow) -> set[str]:
     """The fields a row does not ask for, by its kind, ratio, quantity link and base year."""
-    if row.kind == "milestone":
-        return {"value", "numerator", "denominator", "base_value"}
+    if row.kind == "milestone":  # a linked one reads its quantity's figures: nothing to enter
+        return {"value", "numerator", "denominator", "base_value"} | (
+            {"done"} if row.linked else set())
     omitted = {"done"}
     if not row.ratio:
         omitted |= {"numerator", "denominator"}

@@ -20,7 +20,9 @@ place they are written in code, and every page, report and command reads its res
 
 Decisions where the rules are silent (each has a row in tests/indicators/test_progress.py):
 - An indicator whose targets are all text statuses is judged as a milestone, whatever its kind
-  (武清 T7 growth "高于全国平均水平"); its figures then say done / not done.
+  (武清 T7 growth "高于全国平均水平"); its figures then say done / not done. Only figures that
+  say done or not done count for a milestone: 武清 T7 is linked to T6, whose figures hold
+  values and say nothing of T7's target, so T7 has no data rather than staying behind.
 - A milestone's target year is the year of its last target.
 - Cumulative: a plan year with no approved figure adds nothing to the running total; the figure
   for Y itself must be there (no figure for Y, no actual).
@@ -184,8 +186,12 @@ def judged_kind(kind: str, targets: Iterable[TargetSpec]) -> str:
     return kind
 
 
-def _approved(figures: Iterable[FigureSpec], until: int) -> dict[int, FigureSpec]:
-    return {f.year: f for f in figures if f.status == APPROVED and f.year <= until}
+def _approved(figures: Iterable[FigureSpec], until: int, kind: str) -> dict[int, FigureSpec]:
+    """The approved figures up to ``until`` by year. A milestone reads only figures that say
+    done or not done: a growth rate judged as a milestone (its targets are all text) may be
+    linked to a quantity indicator, whose figures hold values, not whether it was reached."""
+    return {f.year: f for f in figures if f.status == APPROVED and f.year <= until
+            and (kind != MILESTONE or f.done is not None)}
 
 
 def _actual(spec: IndicatorSpec, kind: str, figures: dict[int, FigureSpec], year: int):
@@ -294,7 +300,7 @@ def compute(
     """The progress of one indicator as of ``year``; only approved figures count."""
     targets = sorted(spec.targets, key=lambda t: t.year)
     kind = judged_kind(spec.kind, targets)
-    approved = _approved(figures, year)
+    approved = _approved(figures, year, kind)
     actual = _actual(spec, kind, approved, year)
 
     if kind == MILESTONE:

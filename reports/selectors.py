@@ -435,8 +435,9 @@ class SummaryReport:
     band: Decimal = Decimal("0.15")
 
 
-# Change when summary_data's output changes: districts' kept summaries are then computed again.
-SUMMARY_FORMAT = "summary-1"
+# Change when summary_data's output or the engine's rules change: districts' kept summaries
+# are then computed again.
+SUMMARY_FORMAT = "summary-2"
 
 
 def summary_report(*, districts: QuerySet[District], year: int,

@@ -229,6 +229,12 @@ MILESTONE_CASES = [
     ("all-text targets are judged as a milestone", WUQING_T7, [f(2018, done=False)], 2018,
      (False, 0, O)),
     ("all-text targets, done", WUQING_T7, [f(2019, done=True)], 2019, (True, 100, A)),
+    # 武清 T7 is linked to T6 (每万人有效发明专利拥有量): T6's figures hold values, and say
+    # nothing of whether T7's "高于全国平均水平" was reached.
+    ("all-text targets read with a quantity's figures", WUQING_T7,
+     [f(2017, 2.6), f(2018, 5.5), f(2019, 8.1)], 2019, (None, None, N)),
+    ("a figure that says neither done nor not done", BINHAI_T19,
+     [f(2022, done=False), f(2023, 5)], 2024, (False, 0, B)),
 ]
 
 
