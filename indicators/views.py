@@ -1,6 +1,6 @@
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +10,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import district_or_403, require_perm
-from indicators.forms import FigureForm, FlagForm, TargetAdjustForm
+from indicators.forms import PREVIEW_NUMBER, FigureForm, FlagForm, TargetAdjustForm
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import legend
 from indicators.selectors import indicator_preview, progress_band
@@ -88,7 +88,8 @@ def _after_save(request, plan, year, district):
     if request.POST.get("action") != "submit":
         messages.success(request, _("已保存为草稿。"))
         return redirect(url)
-    figures = list(Figure.objects.filter(indicator__plan=plan, year=year))
+    figures = list(Figure.objects.filter(indicator__plan=plan, year=year)
+                   .select_related("indicator"))
     entered = {f.indicator_id for f in figures if f.has_content}
     missing = [
         r.indicator for r in grid_rows(plan=plan, year=year)
@@ -99,8 +100,16 @@ def _after_save(request, plan, year, district):
         messages.warning(request, _("已保存为草稿，但尚有 %(n)s 项未填写（序号 %(names)s），填齐后才能提交。")
                          % {"n": len(missing), "names": names})
         return redirect(url)
-    count = entries_submit(entries=figures, user=request.user)
+    # A returned figure goes back to draft when it is changed; one still returned was not
+    # looked at again, and is not sent back as it was.
+    returned = [f for f in figures if f.review_status == ReviewStatus.RETURNED]
+    count = entries_submit(entries=[f for f in figures if f not in returned], user=request.user)
     messages.success(request, _("已提交 %(n)s 项，等待区管理员审核。") % {"n": count})
+    if returned:
+        names = pgettext("list separator", "、").join(f.indicator.number for f in returned[:12])
+        messages.warning(request, _(
+            "被退回的 %(n)s 项（序号 %(names)s）未作修改，没有重新提交。请按退回原因修改数据，"
+            "或在说明中写明数据无误的理由，再提交。") % {"n": len(returned), "names": names})
     return redirect(url)
 
 
@@ -110,10 +119,10 @@ def entry_preview(request, pk, year):
     indicator = get_object_or_404(Indicator.objects.select_related(
         "plan__district", "quantity_indicator"), pk=pk)
     require_perm(request, "indicators.enter_figures", indicator.plan.district)
-    try:
-        value = Decimal(request.GET["value"]) if request.GET.get("value") else None
-    except InvalidOperation:
-        return JsonResponse({"error": _("请输入一个数字。")}, status=400)
+    try:  # the grid's own number field: the same limits and messages as a save
+        value = PREVIEW_NUMBER.clean(request.GET.get("value", ""))
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
     done = {"yes": True, "no": False}.get(request.GET.get("done", ""))
     result = indicator_preview(indicator=indicator, year=year, value=value, done=done)
     return JsonResponse({

@@ -204,6 +204,43 @@ def test_the_whole_review_journey(reporter, coordinator, reporter_binhai):
     assert rows["8"]["actual"] == 260.0
 
 
+@pytest.mark.parametrize("how", ["approve_one", "return_one", "bulk"])
+def test_a_value_changed_after_the_queue_was_opened_is_not_reviewed(coordinator, reporter, how):
+    submit(reporter, {"7-value": "21500"})
+    figure = Figure.objects.get(indicator=ind("7"), year=2023)
+    queue = reverse("reporting:queue", args=["binhai"])
+    seen = f"figure:{figure.pk}:{figure.version}"
+    assert f'value="{seen}"' in coordinator.get(queue).content.decode()
+    submit(reporter, {"7-value": "22000"})  # meanwhile, the reporter changes and resubmits
+    data = {f"reason_figure:{figure.pk}": "请核对", "bulk_reason": "请核对"}
+    data.update({"item": [seen], "bulk": "approve"} if how == "bulk" else {how: seen})
+    content = coordinator.post(queue, data, follow=True).content.decode()
+    assert "有 1 项在您打开本页后已被修改或已由他人审核，未作处理" in content
+    figure.refresh_from_db()
+    assert (figure.value, figure.review_status) == (22000, ReviewStatus.SUBMITTED)
+    assert f'value="figure:{figure.pk}:{figure.version}"' in content  # the latest, to review
+    coordinator.post(queue, {"approve_one": f"figure:{figure.pk}:{figure.version}"})
+    figure.refresh_from_db()
+    assert (figure.value, figure.review_status) == (22000, ReviewStatus.APPROVED)
+
+
+def test_a_returned_figure_is_not_resubmitted_unchanged(coordinator, reporter):
+    submit(reporter, {"7-value": "21500", "8-value": "9999"})
+    eight = Figure.objects.get(indicator=ind("8"), year=2023)
+    queue = reverse("reporting:queue", args=["binhai"])
+    coordinator.post(queue, {"return_one": f"figure:{eight.pk}:{eight.version}",
+                             f"reason_figure:{eight.pk}": "数值明显偏大，请核对"})
+    response = grid_post(reporter, {"7-value": "21600"}, action="submit")
+    content = reporter.get(response.url).content.decode()
+    assert "被退回的 1 项（序号 8）未作修改，没有重新提交" in content
+    eight.refresh_from_db()
+    assert (eight.value, eight.review_status) == (9999, ReviewStatus.RETURNED)
+    assert Figure.objects.get(indicator=ind("7"), year=2023).review_status == ReviewStatus.SUBMITTED
+    grid_post(reporter, {"8-note": "经核实，含港澳台授权，数据无误"}, action="submit")
+    eight.refresh_from_db()
+    assert (eight.value, eight.review_status) == (9999, ReviewStatus.SUBMITTED)
+
+
 def test_returning_needs_a_reason(coordinator, reporter):
     submit(reporter, {"7-value": "21500"})
     figure = Figure.objects.get(indicator=ind("7"), year=2023)
@@ -325,6 +362,17 @@ def test_the_preview_gives_the_engines_status_for_a_typed_value(reporter):
     assert reporter.get(url, {"value": "abc"}).status_code == 400
 
 
+@pytest.mark.parametrize("typed, message", [
+    ("NaN", "请输入一个数字"), ("Infinity", "请输入一个数字"), ("-inf", "请输入一个数字"),
+    ("1e999999", "数字过长"), ("1234567890123", "数字过长"), ("1.23456", "最多保留 4 位小数"),
+])
+def test_the_preview_refuses_what_a_save_would_refuse(reporter, typed, message):
+    url = reverse("indicators:entry_preview", args=[ind("7").pk, 2023])
+    response = reporter.get(url, {"value": typed})
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+
+
 @pytest.mark.parametrize("name, expected", [
     ("anonymous", 302), ("reporter_wuqing", 403), ("coordinator_wuqing", 403),
     ("leader_binhai", 403), ("leader_all", 403), ("reporter_binhai", 200),
@@ -428,3 +476,22 @@ def test_a_row_left_untouched_is_no_conflict_when_someone_saved_it_meanwhile(
     response = first.post(grid_url(), as_loaded(page_first, **{"8-value": "270"}))
     assert "此项已被 coord_binhai" in response.content.decode()  # a changed row is checked
     assert Figure.objects.get(indicator=ind("8")).value == 260
+
+
+def test_a_linked_growth_rate_judged_as_a_milestone_asks_for_nothing(reporter_wuqing, client_for):
+    """武清 T7 (每万人有效发明专利拥有量增长率, 高于全国平均水平) reads T6's figures: the
+    grid offers no input that nothing would read, and T6's values do not make it red."""
+    seven, six = ind("T7", code="wuqing"), ind("T6", code="wuqing")
+    assert seven.quantity_indicator == six
+    Figure.objects.create(indicator=six, year=2019, value=Decimal("8.1"),
+                          review_status=ReviewStatus.APPROVED)
+    client = client_for(reporter_wuqing)
+    url = grid_url(plan=seven.plan, year=2019, code="wuqing")
+    content = client.get(url).content.decode()
+    assert f'name="i{seven.pk}-version"' in content
+    assert f'name="i{seven.pk}-done"' not in content and f'name="i{seven.pk}-value"' not in content
+    assert f'name="i{six.pk}-value"' in content
+    out = StringIO()
+    call_command("progress", "--district", "wuqing", "--year", "2019", "--json", stdout=out)
+    rows = {r["number"]: r for r in json.loads(out.getvalue())["indicators"]}
+    assert rows["T7"]["status"] == "no_data" and rows["T6"]["status"] != "no_data"
