@@ -66,26 +66,37 @@ TASK_COLOURS = {"completed": "#1a5fb4", "in_progress": "#1e7e34", "not_started":
 
 
 def percent_by_indicator(rows) -> dict:
-    """Percent complete of each indicator (bars coloured by status) against 序时进度 (markers)."""
+    """Percent complete of each indicator (bars coloured by status) against 序时进度 (markers).
+
+    The axis names each indicator by its number (the name is in the hover text): forty names
+    side by side could not be read."""
     rows = [r for r in rows if r.progress.percent is not None or r.progress.expected_percent is not None]
-    labels = [f"{r.indicator.number}. {r.indicator.name[:14]}" for r in rows]
+    labels, seen = [], {}
+    for r in rows:  # a category axis would merge two plans' indicators of the same number
+        seen[r.indicator.number] = seen.get(r.indicator.number, 0) + 1
+        repeat = seen[r.indicator.number]
+        labels.append(r.indicator.number if repeat == 1 else f"{r.indicator.number}（{repeat}）")
+    names = [[r.indicator.name, str(r.progress.status.label)] for r in rows]
     bars = {
         "type": "bar", "x": labels, "y": [_float(r.progress.percent) for r in rows],
-        "name": _("完成率"), "marker": {"color": [r.progress.status.colour for r in rows]},
-        "customdata": [str(r.progress.status.label) for r in rows],
-        "hovertemplate": "%{x}<br>%{y:.1f}% · %{customdata}<extra></extra>",
+        "name": _("完成率（柱色为状态）"),
+        "marker": {"color": [r.progress.status.colour for r in rows]},
+        "customdata": names,
+        "hovertemplate": "%{x}. %{customdata[0]}<br>%{y:.1f}% · %{customdata[1]}<extra></extra>",
     }
     expected = {
         "type": "scatter", "x": labels, "y": [_float(r.progress.expected_percent) for r in rows],
-        "mode": "markers", "name": _("序时进度"),
+        "mode": "markers", "name": _("序时进度"), "customdata": names,
         "marker": {"symbol": "line-ew-open", "size": 18, "color": "#1f2933", "line": {"width": 3}},
-        "hovertemplate": "%{x}<br>" + _("序时进度 %(value)s") % {"value": "%{y:.1f}%"}
-        + "<extra></extra>",
+        "hovertemplate": "%{x}. %{customdata[0]}<br>"
+        + _("序时进度 %(value)s") % {"value": "%{y:.1f}%"} + "<extra></extra>",
     }
     return figure([bars, expected], layout(
         yaxis={"title": title("%"), "range": [0, 105]},
-        xaxis={"tickangle": -45, "automargin": True},
-        margin={"l": 50, "r": 10, "t": 20, "b": 120}, height=420))
+        xaxis={"title": title(_("指标序号")), "type": "category", "tickangle": 0,
+               "automargin": True},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        margin={"l": 50, "r": 10, "t": 40, "b": 50}, height=400))
 
 
 def status_by_category(rows) -> dict:

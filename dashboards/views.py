@@ -52,6 +52,8 @@ def overview_view(request):
     page = Paginator(summaries, OVERVIEW_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "dashboards/overview.html", {
         "year": year, "years": range(latest - 8, latest + 2), "page": page,
+        # The summary workbook holds one year: the one chosen, else the latest shown.
+        "summary_year": year or latest,
         "summaries": for_cards(page.object_list), "sort": sort,
         "query": urlencode({k: v for k, v in (("year", year), ("sort", sort)) if v}),
         "heat": charts.heat_map(heat) if heat["categories"] else None,

@@ -92,8 +92,11 @@ def test_the_overview_shows_each_district_as_of_its_latest_year_by_default(
     assert years["binhai"] == 2023 and years["wuqing"] == 2018
     content = response.content.decode()
     assert "截至 2023 年" in content and "截至 2018 年" in content
+    summary = reverse("reports:summary")
+    assert f'href="{summary}?year=2023">下载 2023 年汇总表（Excel）' in content  # the latest shown
     response = client_for(leader_all).get(reverse("dashboards:overview"), {"year": 2022})
     assert {s.year for s in response.context["summaries"]} == {2022}
+    assert f'href="{summary}?year=2022">下载 2022 年汇总表（Excel）' in response.content.decode()
 
 
 def test_the_overview_counts_statuses_tasks_and_reporting(binhai_figures, leader_binhai,
