@@ -48,10 +48,12 @@
       locked.forEach(function (el) {
         if (el.tagName === "SELECT") { el.addEventListener("mousedown", function (e) { if (!unlock.checked) { e.preventDefault(); } }); }
       });
-      unlock.addEventListener("change", function () {
+      var follow = function () {
         locked.forEach(function (el) { if (el.tagName !== "SELECT") { el.readOnly = !unlock.checked; } });
         row.classList.toggle("locked", !unlock.checked);
-      });
+      };
+      unlock.addEventListener("change", follow);
+      follow();  // a correction shown again with its errors comes ticked
     }
   });
 }());

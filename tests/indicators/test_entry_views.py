@@ -257,7 +257,15 @@ def test_an_approved_figure_is_locked_until_a_reason_is_given(reporter, coordina
     coordinator.post(reverse("reporting:queue", args=["binhai"]),
                      {"approve_one": f"figure:{figure.pk}"})
     response = grid_post(reporter, {"7-value": "22000"})
-    assert "更正须填写修改原因" in response.content.decode()
+    content = response.content.decode()
+    pk = ind("7").pk
+    # Beside 修改原因, the correction panel open and still ticked, the value typed kept.
+    error = content.index(f'id="id_i{pk}-change_reason_error"')
+    assert "更正须填写修改原因" in content[error:error + 200]
+    row = content[content.index(f'id="ind-{pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert '<details class="more" open>' in row and 'class="unlock" checked>' in row
+    assert 'value="22000"' in row
     figure.refresh_from_db()
     assert (figure.value, figure.review_status) == (21500, ReviewStatus.APPROVED)
     assert grid_post(reporter, {"7-value": "22000",
