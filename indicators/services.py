@@ -186,11 +186,6 @@ def figures_save(*, plan, year: int, rows: list[FigureRow], user, grid: list[Gri
             warnings[row.indicator.pk].extend(check.warnings)
         target_year = row.year or year
         existing = item.figure if target_year == year else item.base_figure
-        if (existing is not None and existing.review_status == ReviewStatus.APPROVED
-                and not row.change_reason.strip()):
-            # Said here, beside 修改原因, rather than by the save below as a refusal of the row.
-            errors[row.indicator.pk]["change_reason"] = [
-                _("此项已审核锁定；更正须填写修改原因，并重新提交审核。")]
         values = {
             "value": check.value, "done": row.done, "numerator": row.numerator,
             "denominator": row.denominator, "note": row.note.strip(),
@@ -199,6 +194,13 @@ def figures_save(*, plan, year: int, rows: list[FigureRow], user, grid: list[Gri
         }
         if row.evidence_file:
             values["evidence_file"] = row.evidence_file
+        if (existing is not None and existing.review_status == ReviewStatus.APPROVED
+                and not row.change_reason.strip()
+                and any(k == "evidence_file" or getattr(existing, k) != v
+                        for k, v in values.items())):
+            # Said here, beside 修改原因, rather than by the save below as a refusal of the row.
+            errors[row.indicator.pk]["change_reason"] = [
+                _("此项已审核锁定；更正须填写修改原因，并重新提交审核。")]
         if existing is None and row.is_empty:
             continue
         inputs.append(EntryInput(key=(row.indicator.pk, target_year), version=row.version,
