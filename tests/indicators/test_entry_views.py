@@ -503,3 +503,14 @@ def test_a_linked_growth_rate_judged_as_a_milestone_asks_for_nothing(reporter_wu
     call_command("progress", "--district", "wuqing", "--year", "2019", "--json", stdout=out)
     rows = {r["number"]: r for r in json.loads(out.getvalue())["indicators"]}
     assert rows["T7"]["status"] == "no_data" and rows["T6"]["status"] != "no_data"
+
+
+def test_the_review_queue_shows_each_items_evidence(coordinator, reporter):
+    submit(reporter, {"7-value": "21500", "7-evidence_link": "https://example.org/年报.pdf",
+                      "8-value": "300"})
+    content = coordinator.get(reverse("reporting:queue", args=["binhai"])).content.decode()
+    seven = content[content.index(f'id="figure-{Figure.objects.get(indicator=ind("7")).pk}"'):]
+    seven = seven[:seven.index("</tr>")]
+    assert 'href="https://example.org/年报.pdf" rel="noopener noreferrer"' in seven
+    eight = content[content.index(f'id="figure-{Figure.objects.get(indicator=ind("8")).pk}"'):]
+    assert "无佐证材料" in eight[:eight.index("</tr>")]
