@@ -109,7 +109,8 @@ def _title(report: SummaryReport) -> str:
 
 def _info(report: SummaryReport) -> str:
     return _("年度：%(year)s年　数据截至：%(as_of)s　只计入已审核的实际值和进展；指标状态按序时进度"
-             "判断，统计本年度在期方案的全部指标；填报率为本年度已审核实际值的指标占比。") % {
+             "判断，统计本年度在期方案的全部指标；填报率为本年度有已审核实际值的指标占比"
+             "（此前已完成的里程碑计为已审核）。") % {
         "year": report.year, "as_of": report.as_of.isoformat()}
 
 
