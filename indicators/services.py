@@ -194,13 +194,6 @@ def figures_save(*, plan, year: int, rows: list[FigureRow], user, grid: list[Gri
         }
         if row.evidence_file:
             values["evidence_file"] = row.evidence_file
-        if (existing is not None and existing.review_status == ReviewStatus.APPROVED
-                and not row.change_reason.strip()
-                and any(k == "evidence_file" or getattr(existing, k) != v
-                        for k, v in values.items())):
-            # Said here, beside 修改原因, rather than by the save below as a refusal of the row.
-            errors[row.indicator.pk]["change_reason"] = [
-                _("此项已审核锁定；更正须填写修改原因，并重新提交审核。")]
         if existing is None and row.is_empty:
             continue
         inputs.append(EntryInput(key=(row.indicator.pk, target_year), version=row.version,
@@ -209,8 +202,10 @@ def figures_save(*, plan, year: int, rows: list[FigureRow], user, grid: list[Gri
         raise FigureSaveError(dict(errors), dict(warnings))
     try:
         return entries_save(model=Figure, key_fields=KEY_FIELDS, inputs=inputs, user=user)
-    except EntryError as exc:
-        raise FigureSaveError({key[0]: {"value": [message]} for key, message in exc.errors.items()})
+    except EntryError as exc:  # a missing reason is said beside 修改原因, a conflict by the value
+        raise FigureSaveError({
+            key[0]: {"change_reason" if key in exc.needs_reason else "value": [message]}
+            for key, message in exc.errors.items()})
 
 
 def target_adjust(*, target: Target, value: Decimal, reason: str, user) -> Target:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 
@@ -26,7 +27,6 @@ def one_place(value: Decimal) -> str:
     """A percentage as Django's ``floatformat:"-1"`` writes it (34, 34.6, and 34.0 for 34.04),
     without its localisation machinery: the long tables write hundreds of badges and bars."""
     if not isinstance(value, Decimal) or not value.is_finite():
-        from django.template.defaultfilters import floatformat
         return floatformat(value, "-1")
     if value == value.to_integral_value():
         return str(int(value))

@@ -29,11 +29,14 @@ from reporting.models import ReportingRound
 
 
 class EntryError(Exception):
-    """Entries that could not be written; ``errors`` maps each entry's key to its message."""
+    """Entries that could not be written; ``errors`` maps each entry's key to its message, and
+    ``needs_reason`` holds the keys of approved entries changed without a reason (the message
+    belongs beside the reason's field)."""
 
-    def __init__(self, errors: dict):
+    def __init__(self, errors: dict, needs_reason: frozenset = frozenset()):
         super().__init__("; ".join(str(m) for m in errors.values()))
         self.errors = errors
+        self.needs_reason = needs_reason
 
 
 @dataclass
@@ -92,7 +95,7 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             for e in model.objects.select_for_update(of=("self",))
             .select_related("updated_by").filter(_key_filter(key_fields, wanted))
         }
-        errors, changed, created, touched, pending = {}, [], [], set(), []
+        errors, changed, created, touched, pending, needs_reason = {}, [], [], set(), [], set()
         for item in inputs:
             entry = current.get(item.key)
             if entry is None and item.version != 0 or entry is not None and entry.version != item.version:
@@ -109,6 +112,7 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             if entry.review_status == ReviewStatus.APPROVED:
                 if not item.reason.strip():
                     errors[item.key] = _("此项已审核锁定；更正须填写修改原因，并重新提交审核。")
+                    needs_reason.add(item.key)
                     continue
             for name, value in diff.items():
                 setattr(entry, name, value)
@@ -122,7 +126,7 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             entry.version += 1
             (changed if entry.pk else created).append(entry)
         if errors:
-            raise EntryError(errors)
+            raise EntryError(errors, frozenset(needs_reason))
         stored = [name for entry, files in pending for name in _store_files(entry, files)]
         try:
             _write(model, key_fields, changed, created, touched, user)
@@ -163,20 +167,19 @@ def e_key(entry, key_fields) -> tuple:
     return tuple(getattr(entry, f) for f in key_fields)
 
 
-def _transition(entries, *, user, allowed, apply, reason: str) -> int:
+def _transition(entries, *, user, allowed, apply, reason: str, seen: dict | None = None) -> int:
     """Move entries whose status is in ``allowed`` with ``apply``; history records the step.
 
-    An entry that carries ``seen_version`` (the version its reviewer saw) is left as it is if it
-    has changed since. Returns how many moved."""
+    ``seen`` maps an entry's pk to the version its reviewer saw: an entry changed since is left
+    as it is. Returns how many moved."""
     entries = list(entries)
     if not entries:
         return 0
-    model = type(entries[0])
-    seen = {e.pk: getattr(e, "seen_version", None) for e in entries}
+    model, seen = type(entries[0]), seen or {}
     with transaction.atomic():
         locked = [entry for entry in model.objects.select_for_update(of=("self",))
-                  .filter(pk__in=list(seen), review_status__in=allowed)
-                  if seen[entry.pk] in (None, entry.version)]
+                  .filter(pk__in=[e.pk for e in entries], review_status__in=allowed)
+                  if seen.get(entry.pk, entry.version) == entry.version]
         fields: set[str] = set()
         for entry in locked:
             fields.update(apply(entry))
@@ -211,8 +214,9 @@ def entries_submit(*, entries, user) -> int:
                        apply=apply, reason=_("提交审核"))
 
 
-def entries_approve(*, entries, user) -> int:
-    """Submitted entries → approved (locked; they now count in progress)."""
+def entries_approve(*, entries, user, seen: dict | None = None) -> int:
+    """Submitted entries → approved (locked; they now count in progress). ``seen``: the
+    versions the reviewer saw (pk → version); an entry changed since is not approved."""
     now = timezone.now()
 
     def apply(entry):
@@ -222,11 +226,12 @@ def entries_approve(*, entries, user) -> int:
         return {"review_status", "approved_by", "approved_at", "return_reason"}
 
     return _transition(entries, user=user, allowed=[ReviewStatus.SUBMITTED], apply=apply,
-                       reason=_("审核通过"))
+                       reason=_("审核通过"), seen=seen)
 
 
-def entries_return(*, entries, user, reason: str) -> int:
-    """Submitted entries → returned to the reporter with a reason."""
+def entries_return(*, entries, user, reason: str, seen: dict | None = None) -> int:
+    """Submitted entries → returned to the reporter with a reason (``seen`` as for
+    ``entries_approve``)."""
     reason = reason.strip()
     if not reason:
         raise EntryError({None: _("退回时须填写退回原因。")})
@@ -238,7 +243,7 @@ def entries_return(*, entries, user, reason: str) -> int:
         return {"review_status", "return_reason", "approved_by", "approved_at"}
 
     return _transition(entries, user=user, allowed=[ReviewStatus.SUBMITTED], apply=apply,
-                       reason=_("退回：%(reason)s") % {"reason": reason[:80]})
+                       reason=_("退回：%(reason)s") % {"reason": reason[:80]}, seen=seen)
 
 
 def entry_flag(*, entry, user, comment: str) -> None:

@@ -10,9 +10,10 @@ from reporting.selectors import KINDS, entry_district, entry_for, flagged, queue
 from reporting.services import EntryError, entries_approve, entries_return
 
 
-def _selected(post, key: str, figures, progress) -> tuple[list, list]:
+def _selected(post, key: str, figures, progress) -> tuple[list, list, dict]:
     """The queue's entries named in the POST as "figure:12:3" / "taskprogress:5:1" (kind, id and
-    the version the coordinator saw, which the services check under lock)."""
+    the version the coordinator saw), and those versions by kind (for the services to check
+    under lock)."""
     wanted = post.getlist(key) if key == "item" else [post.get(key, "")]
     seen = {"figure": {}, "taskprogress": {}}
     for item in wanted:
@@ -20,12 +21,10 @@ def _selected(post, key: str, figures, progress) -> tuple[list, list]:
         pk, _sep, version = rest.partition(":")
         if kind in seen and pk.isdigit():
             seen[kind][int(pk)] = int(version) if version.isdigit() else None
-    chosen = ([f for f in figures if f.pk in seen["figure"]],
-              [p for p in progress if p.pk in seen["taskprogress"]])
-    for kind, entries in zip(("figure", "taskprogress"), chosen):
-        for entry in entries:
-            entry.seen_version = seen[kind][entry.pk]
-    return chosen
+    versions = {kind: {pk: v for pk, v in ids.items() if v is not None}
+                for kind, ids in seen.items()}
+    return ([f for f in figures if f.pk in seen["figure"]],
+            [p for p in progress if p.pk in seen["taskprogress"]], versions)
 
 
 def _one(post, key: str) -> str:
@@ -48,19 +47,22 @@ def queue(request, code):
             reason = request.POST.get(f"reason_{_one(request.POST, key)}", "")
         else:
             action, key, reason = request.POST.get("bulk"), "item", request.POST.get("bulk_reason", "")
-        chosen_figures, chosen_progress = _selected(request.POST, key, figures, progress)
+        chosen_figures, chosen_progress, seen = _selected(request.POST, key, figures, progress)
         chosen = len(chosen_figures) + len(chosen_progress)
         n = None
         if not chosen:
             messages.error(request, _("请先选择要审核的数据。"))
         elif action == "approve":
-            n = entries_approve(entries=chosen_figures, user=request.user)
-            n += entries_approve(entries=chosen_progress, user=request.user)
+            n = entries_approve(entries=chosen_figures, user=request.user, seen=seen["figure"])
+            n += entries_approve(entries=chosen_progress, user=request.user,
+                                 seen=seen["taskprogress"])
             messages.success(request, _("已审核通过 %(n)s 项。") % {"n": n})
         elif action == "return":
             try:
-                n = entries_return(entries=chosen_figures, user=request.user, reason=reason)
-                n += entries_return(entries=chosen_progress, user=request.user, reason=reason)
+                n = entries_return(entries=chosen_figures, user=request.user, reason=reason,
+                                   seen=seen["figure"])
+                n += entries_return(entries=chosen_progress, user=request.user, reason=reason,
+                                    seen=seen["taskprogress"])
             except EntryError:
                 messages.error(request, _("退回时须填写退回原因，未退回任何数据。"))
             else:
