@@ -170,8 +170,8 @@ def e_key(entry, key_fields) -> tuple:
 def _transition(entries, *, user, allowed, apply, reason: str, seen: dict | None = None) -> int:
     """Move entries whose status is in ``allowed`` with ``apply``; history records the step.
 
-    ``seen`` maps an entry's pk to the version its reviewer saw: an entry changed since is left
-    as it is. Returns how many moved."""
+    ``seen`` maps an entry's pk to the version its reviewer saw (None: not checked): an entry
+    changed since is left as it is. Returns how many moved."""
     entries = list(entries)
     if not entries:
         return 0
@@ -179,7 +179,7 @@ def _transition(entries, *, user, allowed, apply, reason: str, seen: dict | None
     with transaction.atomic():
         locked = [entry for entry in model.objects.select_for_update(of=("self",))
                   .filter(pk__in=[e.pk for e in entries], review_status__in=allowed)
-                  if seen.get(entry.pk, entry.version) == entry.version]
+                  if seen.get(entry.pk) in (None, entry.version)]
         fields: set[str] = set()
         for entry in locked:
             fields.update(apply(entry))

@@ -12,8 +12,8 @@ from reporting.services import EntryError, entries_approve, entries_return
 
 def _selected(post, key: str, figures, progress) -> tuple[list, list, dict]:
     """The queue's entries named in the POST as "figure:12:3" / "taskprogress:5:1" (kind, id and
-    the version the coordinator saw), and those versions by kind (for the services to check
-    under lock)."""
+    the version the coordinator saw), and every named id with that version by kind (for the
+    services to check under lock; an entry no longer in the queue is named but not chosen)."""
     wanted = post.getlist(key) if key == "item" else [post.get(key, "")]
     seen = {"figure": {}, "taskprogress": {}}
     for item in wanted:
@@ -21,10 +21,8 @@ def _selected(post, key: str, figures, progress) -> tuple[list, list, dict]:
         pk, _sep, version = rest.partition(":")
         if kind in seen and pk.isdigit():
             seen[kind][int(pk)] = int(version) if version.isdigit() else None
-    versions = {kind: {pk: v for pk, v in ids.items() if v is not None}
-                for kind, ids in seen.items()}
     return ([f for f in figures if f.pk in seen["figure"]],
-            [p for p in progress if p.pk in seen["taskprogress"]], versions)
+            [p for p in progress if p.pk in seen["taskprogress"]], seen)
 
 
 def _one(post, key: str) -> str:
@@ -48,15 +46,16 @@ def queue(request, code):
         else:
             action, key, reason = request.POST.get("bulk"), "item", request.POST.get("bulk_reason", "")
         chosen_figures, chosen_progress, seen = _selected(request.POST, key, figures, progress)
-        chosen = len(chosen_figures) + len(chosen_progress)
+        named = len(seen["figure"]) + len(seen["taskprogress"])
         n = None
-        if not chosen:
+        if not named:
             messages.error(request, _("请先选择要审核的数据。"))
         elif action == "approve":
             n = entries_approve(entries=chosen_figures, user=request.user, seen=seen["figure"])
             n += entries_approve(entries=chosen_progress, user=request.user,
                                  seen=seen["taskprogress"])
-            messages.success(request, _("已审核通过 %(n)s 项。") % {"n": n})
+            if n:
+                messages.success(request, _("已审核通过 %(n)s 项。") % {"n": n})
         elif action == "return":
             try:
                 n = entries_return(entries=chosen_figures, user=request.user, reason=reason,
@@ -66,11 +65,12 @@ def queue(request, code):
             except EntryError:
                 messages.error(request, _("退回时须填写退回原因，未退回任何数据。"))
             else:
-                messages.success(request, _("已退回 %(n)s 项。") % {"n": n})
-        if n is not None and n < chosen:
+                if n:
+                    messages.success(request, _("已退回 %(n)s 项。") % {"n": n})
+        if n is not None and n < named:  # changed, withdrawn or reviewed since the page was shown
             messages.warning(request, _(
                 "有 %(n)s 项在您打开本页后已被修改或已由他人审核，未作处理。请查看下方的最新数据后再审核。")
-                % {"n": chosen - n})
+                % {"n": named - n})
         return redirect("reporting:queue", code=code)
     return render(request, "reporting/queue.html", {
         "district": district, "figures": figures, "progress": progress,

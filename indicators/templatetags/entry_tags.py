@@ -161,11 +161,12 @@ def _evidence(form, figure, field_errors) -> str:
     for name in ("evidence_file", "evidence_link"):
         html.append(format_html('<label class="small">{} {}</label>{}', form[name].label,
                                 form[name], field_errors(name)))
-    if form.locked:  # a correction that came back with errors stays open, ticked
+    if form.locked:  # a correction that came back with errors or warnings stays ticked
         html.append(format_html(
             '<label class="small"><input type="checkbox" class="unlock"{}> {}</label>\n'
             '<label class="small">{} {}</label>',
-            mark_safe(" checked") if form.errors else "", _("更正此项（须重新审核）"),
+            mark_safe(" checked") if form.errors or form.warnings else "",
+            _("更正此项（须重新审核）"),
             form["change_reason"].label, form["change_reason"]))
     html.append(field_errors("change_reason"))
     html.append("</details>")

@@ -224,6 +224,20 @@ def test_a_value_changed_after_the_queue_was_opened_is_not_reviewed(coordinator,
     assert (figure.value, figure.review_status) == (22000, ReviewStatus.APPROVED)
 
 
+def test_a_value_taken_back_to_draft_after_the_queue_was_opened_is_not_reviewed(
+        coordinator, reporter):
+    submit(reporter, {"7-value": "21500"})
+    figure = Figure.objects.get(indicator=ind("7"), year=2023)
+    queue = reverse("reporting:queue", args=["binhai"])
+    seen = f"figure:{figure.pk}:{figure.version}"
+    grid_post(reporter, {"7-value": "22000"})  # saved as a draft: it leaves the queue
+    content = coordinator.post(queue, {"approve_one": seen}, follow=True).content.decode()
+    assert "有 1 项在您打开本页后已被修改或已由他人审核，未作处理" in content
+    assert "请先选择要审核的数据" not in content and "已审核通过" not in content
+    figure.refresh_from_db()
+    assert (figure.value, figure.review_status) == (22000, ReviewStatus.DRAFT)
+
+
 def test_a_returned_figure_is_not_resubmitted_unchanged(coordinator, reporter):
     submit(reporter, {"7-value": "21500", "8-value": "9999"})
     eight = Figure.objects.get(indicator=ind("8"), year=2023)
