@@ -63,8 +63,8 @@ def _targets_and_figures(indicator: Indicator):
     targets = list(Target.objects.filter(indicator=indicator).select_related("adjusted_by")
                    .order_by("year"))
     source = indicator.quantity_indicator_id or indicator.pk
-    figures = list(Figure.objects.filter(indicator_id=source)
-                   .select_related("updated_by", "approved_by").order_by("year"))
+    figures = list(Figure.objects.originals().filter(indicator_id=source)
+                   .select_related("updated_by", "approved_by", "correction").order_by("year"))
     return targets, figures
 
 
@@ -119,33 +119,17 @@ class IndicatorPage:
         return [t for t in self.targets if t.adjusted_at or t.original_value is not None]
 
 
-class _History:
-    """Figure history rows fetched for many figures at once, read by ``entry_history``."""
-
-    def __init__(self, records):
-        self.records = records
-
-    def select_related(self, *fields):
-        return self
-
-    def order_by(self, *fields):
-        return sorted(self.records, key=lambda r: (r.history_date, r.history_id))
-
-
-class _WithHistory:
-    def __init__(self, entry, records):
-        self._meta = entry._meta
-        self.history = _History(records)
-
-
 def _histories(figures: list[Figure]) -> dict[int, list]:
-    """Every history row of these figures with its user, one query."""
+    """Every history row of these figures and of their corrections, with its user, oldest
+    first, by figure (one query; as ``history_records`` reads for one)."""
     records = defaultdict(list)
     if figures:
-        rows = (Figure.history.filter(id__in=[f.pk for f in figures])
-                .select_related("history_user"))
+        ids = [f.pk for f in figures]
+        rows = (Figure.history.filter(Q(id__in=ids) | Q(corrects_id__in=ids))
+                .exclude(corrects__isnull=False, history_type="-")
+                .select_related("history_user").order_by("history_date", "history_id"))
         for row in rows:
-            records[row.id].append(row)
+            records[row.corrects_id or row.id].append(row)
     return records
 
 
@@ -223,8 +207,7 @@ def indicator_page(*, indicator: Indicator, year: int | None = None) -> Indicato
     progress = next(r.progress for r in rows if r.selected)
     histories = _histories(figures)
     figure_rows = [
-        FigureRow(f, entry_history(_WithHistory(f, histories[f.pk]),
-                                   fields=FIGURE_HISTORY_FIELDS))
+        FigureRow(f, entry_history(f, fields=FIGURE_HISTORY_FIELDS, records=histories[f.pk]))
         for f in sorted(figures, key=lambda f: f.year, reverse=True)
     ]
     tasks, words = _linked_tasks(indicator, year)

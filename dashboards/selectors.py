@@ -226,9 +226,9 @@ def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
 
     # Reporting completeness: which lead units have submitted progress for their year.
     reported = set(
-        TaskProgress.objects.filter(task__plan__district__in=districts,
-                                    year__in=set(years.values()),
-                                    review_status__in=[ReviewStatus.SUBMITTED,
+        TaskProgress.objects.originals().filter(task__plan__district__in=districts,
+                                                year__in=set(years.values()),
+                                                review_status__in=[ReviewStatus.SUBMITTED,
                                                        ReviewStatus.APPROVED])
         .values_list("task__lead_unit_id", "year").distinct())
     leading = (Task.objects.filter(plan__district__in=districts, lead_unit__isnull=False).rows()
@@ -240,9 +240,9 @@ def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
         summary["units_total"] += 1
         done = (unit["lead_unit_id"], years[district_id]) in reported
         summary["units_reported" if done else "units_missing"].append(unit["lead_unit__name"])
-    for row in (Figure.objects.filter(indicator__plan__district__in=districts,
-                                      year__in=set(years.values()),
-                                      review_status__in=[ReviewStatus.SUBMITTED,
+    for row in (Figure.objects.originals().filter(indicator__plan__district__in=districts,
+                                                  year__in=set(years.values()),
+                                                  review_status__in=[ReviewStatus.SUBMITTED,
                                                          ReviewStatus.APPROVED])
                 .values("year", district_id=F("indicator__plan__district_id"))
                 .annotate(n=Count("pk"))):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.renderers import GRID_RENDERER
 from indicators.services import FigureRow, GridRow
+from ipops.numbers import plain_number
 from reporting.choices import ReviewStatus
 from reporting.evidence import validate_evidence
 
@@ -84,14 +85,15 @@ class FigureForm(forms.Form):
         initial = {"version": figure.version if figure else 0,
                    "base_version": base.version if base else 0}
         if figure:
-            initial.update(
-                value=figure.value, numerator=figure.numerator, denominator=figure.denominator,
+            initial.update(  # stored decimals as typed: 21500, not 21500.0000
+                value=plain_number(figure.value), numerator=plain_number(figure.numerator),
+                denominator=plain_number(figure.denominator),
                 note=figure.note, reason=figure.reason, remedy=figure.remedy,
                 evidence_link=figure.evidence_link,
                 done={True: "yes", False: "no"}.get(figure.done, ""),
             )
         if base:
-            initial["base_value"] = base.value
+            initial["base_value"] = plain_number(base.value)
         # Only this row's fields: Django deep-copies base_fields for each form (60 in a grid).
         omitted = _omitted_fields(row)
         self.base_fields = {n: f for n, f in self.base_fields.items() if n not in omitted}

@@ -142,7 +142,8 @@ class Figure(ReportedEntry):
         verbose_name_plural = _("实际值")
         ordering = ["indicator", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "year"], name="figure_unique_year"),
+            models.UniqueConstraint(fields=["indicator", "year"], name="figure_unique_year",
+                                    condition=Q(corrects__isnull=True)),
             models.CheckConstraint(
                 condition=Q(review_status__in=ReviewStatus.values), name="figure_status_valid"
             ),

@@ -80,6 +80,13 @@ class GridRow:
         return self.previous is not None and self.previous.status == Status.BEHIND
 
     @property
+    def red(self) -> bool:
+        """Red this year by its approved figure: the lead unit explains why and what it will do,
+        on that figure, which stays approved."""
+        return (self.progress.status == Status.BEHIND and self.figure is not None
+                and self.figure.review_status == ReviewStatus.APPROVED)
+
+    @property
     def linked(self) -> bool:
         return self.indicator.quantity_indicator_id is not None
 
@@ -115,8 +122,8 @@ def grid_rows(*, plan, year: int) -> list[GridRow]:
     years = {year, year - 1} | {y for y in base_years.values() if y}
     figures = {
         (f.indicator_id, f.year): f
-        for f in Figure.objects.filter(indicator_id__in=ids, year__in=years)
-        .select_related("updated_by")
+        for f in Figure.objects.working().filter(indicator_id__in=ids, year__in=years)
+        .select_related("updated_by", "corrects")
     }
     band = progress_band()
     rows = []
@@ -132,7 +139,7 @@ def grid_rows(*, plan, year: int) -> list[GridRow]:
             kind=row.progress.judged_as,
             figure=figures.get((pk, year)),
             target=next((t for t in targets[pk] if t.year == year), None),
-            last_value=last.value if last and last.review_status == ReviewStatus.APPROVED else None,
+            last_value=last.approved_entry.value if last and last.approved_entry else None,
             progress=row.progress,
             previous=previous,
             base_year=base_year,

@@ -24,6 +24,7 @@ from indicators.uploads import FigureUpload, UploadStatus
 from indicators.workbooks import STORED_FIELDS, VALUE_FIELDS, read_workbook
 from ipops.numbers import shown_value
 from reporting.choices import ReviewStatus
+from reporting.services import EXPLANATION
 
 
 def upload_create(*, upload_file, district, plan, year: int, user) -> FigureUpload:
@@ -209,7 +210,8 @@ def upload_preview(upload: FigureUpload, *, rows: list[GridRow] | None = None) -
             if conflict:
                 preview.errors.insert(0, conflict)
             elif (figure is not None and figure.review_status == ReviewStatus.APPROVED
-                  and not figure_row.change_reason.strip()):
+                  and not figure_row.change_reason.strip()
+                  and not {c.field for c in preview.changes} <= EXPLANATION):
                 preview.errors.append(_("此项已审核锁定；更正须在“修改原因”列写明原因，并重新提交审核。"))
         result.append(preview)
     return Preview(upload=upload, rows=result, grid=rows)

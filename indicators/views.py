@@ -33,7 +33,7 @@ def entry_index(request, code):
     district = district_or_403(request, code, "indicators.enter_figures")
     plans = list(district.plans.annotate(indicator_count=Count("indicators")))
     counts = {}
-    for row in (Figure.objects.filter(indicator__plan__district=district)
+    for row in (Figure.objects.working().filter(indicator__plan__district=district)
                 .values("indicator__plan_id", "year")
                 .annotate(filled=Count("pk"),
                           approved=Count("pk", filter=Q(review_status=ReviewStatus.APPROVED)),
@@ -88,7 +88,7 @@ def _after_save(request, plan, year, district):
     if request.POST.get("action") != "submit":
         messages.success(request, _("已保存为草稿。"))
         return redirect(url)
-    figures = list(Figure.objects.filter(indicator__plan=plan, year=year)
+    figures = list(Figure.objects.working().filter(indicator__plan=plan, year=year)
                    .select_related("indicator"))
     entered = {f.indicator_id for f in figures if f.has_content}
     missing = [
@@ -134,10 +134,18 @@ def entry_preview(request, pk, year):
 
 
 def figure_detail(request, pk):
-    """One figure with its full history (who, when, old → new value, reason) and its flag."""
-    figure = get_object_or_404(
-        Figure.objects.select_related("indicator__plan__district", "updated_by", "approved_by",
-                                      "flagged_by"), pk=pk)
+    """One figure with its full history (who, when, old → new value, reason) and its flag.
+
+    A correction that was approved since lives on in the figure it corrected: its address
+    leads there."""
+    figure = (Figure.objects.filter(pk=pk).select_related(
+        "indicator__plan__district", "updated_by", "approved_by", "flagged_by", "corrects").first())
+    if figure is None:
+        merged = Figure.history.filter(id=pk, corrects__isnull=False).values_list(
+            "corrects_id", flat=True).first()
+        if merged is None or not Figure.objects.filter(pk=merged).exists():
+            raise Http404
+        return redirect("indicators:figure_detail", pk=merged)
     district = figure.indicator.plan.district
     require_perm(request, "plans.view_district", district)
     return render(request, "indicators/figure_detail.html", {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ipops.numbers import plain_number
@@ -37,13 +38,24 @@ def _shown(field_name: str, value):
     return value
 
 
-def entry_history(entry, *, fields: list[str]) -> list[Version]:
-    """Every saved version of ``entry``, newest first, with what changed from the one before.
+def history_records(entry) -> list:
+    """The history rows of ``entry``'s key, oldest first, with their users (one query): the
+    approved entry's and those of its corrections, but not a correction's removal when it was
+    approved (its values went onto the approved entry, in the row that follows)."""
+    root = entry.corrects_id or entry.pk
+    return list(type(entry).history.filter(Q(id=root) | Q(corrects_id=root))
+                .exclude(corrects__isnull=False, history_type="-")
+                .select_related("history_user").order_by("history_date", "history_id"))
 
-    One query (the history rows with their users) whatever the number of versions.
+
+def entry_history(entry, *, fields: list[str], records: list | None = None) -> list[Version]:
+    """Every saved version of ``entry`` (and of its corrections), newest first, with what
+    changed from the one before.
+
+    One query (``history_records``) whatever the number of versions, none if ``records``
+    are given.
     """
-    records = list(entry.history.select_related("history_user").order_by("history_date",
-                                                                         "history_id"))
+    records = history_records(entry) if records is None else records
     labels = {name: str(entry._meta.get_field(name).verbose_name) for name in fields}
     versions, previous = [], None
     for record in records:
@@ -58,7 +70,9 @@ def entry_history(entry, *, fields: list[str]) -> list[Version]:
         user = record.history_user
         versions.append(Version(
             when=record.history_date, who=user.get_username() if user else "—",
-            kind=record.history_type, step=record.history_change_reason or "",
+            # a correction's first version changes the approved one: shown as a change
+            kind="~" if record.history_type == "+" and record.corrects_id else record.history_type,
+            step=record.history_change_reason or "",
             reason=getattr(record, "change_reason", "") or "", changes=changes,
         ))
         previous = record

@@ -16,12 +16,28 @@ def evidence_upload_to(instance, filename: str) -> str:
     return f"evidence/{instance._meta.model_name}/{instance.year}/{uuid.uuid4().hex}{suffix}"
 
 
+class ReportedQuerySet(models.QuerySet):
+    def working(self):
+        """One entry per key as its reporter works on it: a pending correction in place of the
+        approved entry it corrects."""
+        return self.filter(correction__isnull=True)
+
+    def originals(self):
+        """One entry per key as reviewed: an approved entry, not its pending correction."""
+        return self.filter(corrects__isnull=True)
+
+
 class ReportedEntry(models.Model):
     """The review path, who and when, evidence, the lead unit's reason and remedy, and a version.
 
     An entry goes draft → submitted → approved, or back to the reporter with a reason. Every
     save raises ``version`` by one: a save that names an older version is refused (optimistic
     locking, see reporting/services.py).
+
+    Correcting an approved entry does not touch it: the correction is a second entry of the
+    same key (``corrects`` points to the approved one) that goes through the same path, while
+    the approved values keep counting. Approving the correction writes its values onto the
+    approved entry and removes it (history keeps both).
     """
 
     review_status = models.CharField(
@@ -62,6 +78,12 @@ class ReportedEntry(models.Model):
     flagged_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
     is_sample = models.BooleanField(_("示例数据"), default=False)
     version = models.PositiveIntegerField(_("版本"), default=1)
+    corrects = models.OneToOneField(
+        "self", verbose_name=_("更正的已审核数据"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="correction",
+    )
+
+    objects = ReportedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -74,6 +96,14 @@ class ReportedEntry(models.Model):
     def has_content(self) -> bool:
         """Whether there is anything to submit (an empty figure is not submitted)."""
         return True
+
+    @property
+    def approved_entry(self):
+        """The approved version of this key that counts: this entry, the one it corrects, or
+        None (read ``corrects`` with select_related to keep this free of queries)."""
+        if self.review_status == ReviewStatus.APPROVED:
+            return self
+        return self.corrects if self.corrects_id else None
 
 
 class ReportingRound(models.Model):

@@ -94,14 +94,14 @@ def plan_completion(*, years, district_ids=None) -> dict[tuple[int, int], Comple
                  .annotate(n=Count("pk")).values_list("plan_id", "n"))
     figures = {
         (row["indicator__plan_id"], row["year"]): row["n"]
-        for row in Figure.objects.filter(
+        for row in Figure.objects.originals().filter(
             indicator__plan_id__in=ids, indicator__quantity_indicator__isnull=True,
             year__in=years, review_status__in=REPORTED,
         ).values("indicator__plan_id", "year").annotate(n=Count("pk"))
     }
     progress = {
         (row["task__plan_id"], row["year"]): row["n"]
-        for row in TaskProgress.objects.filter(
+        for row in TaskProgress.objects.originals().filter(
             task__plan_id__in=ids, task__children__isnull=True, year__in=years,
             quarter=Quarter.YEAR, review_status__in=REPORTED,
         ).values("task__plan_id", "year").annotate(n=Count("pk"))
@@ -273,8 +273,8 @@ def round_status(*, district: District, year: int, today: datetime.date) -> Roun
     owed = dict(owed_indicators().filter(plan_id__in=ids).values("plan_id")
                 .annotate(n=Count("pk")).values_list("plan_id", "n"))
     figures = {p.pk: FigureStatus(plan=p, owed=owed.get(p.pk, 0)) for p in plans}
-    for row in (Figure.objects.filter(indicator__plan_id__in=ids, year=year,
-                                      indicator__quantity_indicator__isnull=True)
+    for row in (Figure.objects.originals().filter(indicator__plan_id__in=ids, year=year,
+                                                  indicator__quantity_indicator__isnull=True)
                 .values("indicator__plan_id")
                 .annotate(
                     entered=Count("pk"),
@@ -299,8 +299,8 @@ def round_status(*, district: District, year: int, today: datetime.date) -> Roun
         unit = units.setdefault(task.lead_unit_id, UnitStatus(task.lead_unit))
         unit.rows += 1
         task_unit[task.pk] = task.lead_unit_id
-    for entry in (TaskProgress.objects.filter(task_id__in=list(task_unit), year=year,
-                                              quarter=Quarter.YEAR)
+    for entry in (TaskProgress.objects.originals().filter(task_id__in=list(task_unit), year=year,
+                                                          quarter=Quarter.YEAR)
                   .select_related("updated_by")):
         unit = units[task_unit[entry.task_id]]
         if entry.review_status in REPORTED:
@@ -325,8 +325,9 @@ def round_status(*, district: District, year: int, today: datetime.date) -> Roun
 
 def _figure_submitters(figures: dict[int, FigureStatus], plan_ids, year) -> None:
     """Each plan's most recent submitter of the year's figures (one query)."""
-    latest = (Figure.objects.filter(indicator__plan_id__in=plan_ids, year=year,
-                                    review_status__in=REPORTED, submitted_at__isnull=False)
+    latest = (Figure.objects.originals().filter(indicator__plan_id__in=plan_ids, year=year,
+                                                review_status__in=REPORTED,
+                                                submitted_at__isnull=False)
               .order_by("indicator__plan_id", "-submitted_at")
               .values_list("indicator__plan_id", "updated_by__username"))
     for plan_id, username in latest:

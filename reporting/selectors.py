@@ -12,14 +12,14 @@ KINDS = {"figure": Figure, "taskprogress": TaskProgress}
 def queue_figures(district):
     return (Figure.objects.filter(indicator__plan__district=district,
                                   review_status=ReviewStatus.SUBMITTED)
-            .select_related("indicator__plan", "updated_by")
+            .select_related("indicator__plan", "updated_by", "corrects")
             .order_by("indicator__plan_id", "year", "indicator__position"))
 
 
 def queue_progress(district):
     return (TaskProgress.objects.filter(task__plan__district=district,
                                         review_status=ReviewStatus.SUBMITTED)
-            .select_related("task__lead_unit", "task__parent", "updated_by")
+            .select_related("task__lead_unit", "task__parent", "updated_by", "corrects")
             .order_by("task__lead_unit__position", "task__position", "year", "quarter"))
 
 

@@ -18,6 +18,7 @@ from typing import Iterable
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -80,9 +81,42 @@ def _store_files(entry, files: dict) -> list[str]:
     return stored
 
 
+# The lead unit's explanation of a red item (滞后原因, 整改措施): given on an approved entry, it
+# does not change what was approved, so the entry stays approved (history keeps who and when).
+EXPLANATION = {"reason", "remedy"}
+
+# What a correction does not copy from the approved entry it corrects: its own identity and
+# review path. Everything else (values, note, evidence, reason) starts as the approved one.
+_OWN_FIELDS = {"id", "corrects", "created_by", "created_at", "updated_by", "updated_at",
+               "review_status", "return_reason", "change_reason", "submitted_at",
+               "submitted_late", "approved_by", "approved_at", "flagged", "flag_comment",
+               "flagged_by", "flagged_at", "version"}
+
+
+def content_fields(model) -> list:
+    """The fields a correction starts with from the approved entry, and gives back to it when
+    approved: the values, the note, the evidence, the reason and remedy."""
+    return [f for f in model._meta.concrete_fields if f.name not in _OWN_FIELDS]
+
+
+def _copy(source, target, fields) -> None:
+    for f in fields:
+        value = getattr(source, f.attname)
+        setattr(target, f.attname, value.name if isinstance(value, FieldFile) else value)
+
+
+def _correction_of(approved, user):
+    """A new correction of an approved entry: its values, a draft of its own, versions going on."""
+    correction = type(approved)(corrects=approved, created_by=user, version=approved.version)
+    _copy(approved, correction, content_fields(type(approved)))
+    return correction
+
+
 def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: list[EntryInput],
                  user, is_sample: bool = False) -> list:
-    """Create or change entries, all or nothing. A changed entry goes back to draft.
+    """Create or change entries, all or nothing. A changed entry goes back to draft; a changed
+    approved entry stays as it is (it keeps counting) and the change becomes its correction,
+    except an explanation of a red item alone (``EXPLANATION``), written on it.
 
     Raises ``EntryError`` (nothing written) when an entry was changed by someone else since
     its user loaded it, or when an approved entry is changed without a reason.
@@ -90,11 +124,12 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
     now = timezone.now()
     with transaction.atomic():
         wanted = [item.key for item in inputs]
-        current = {
-            tuple(getattr(e, f) for f in key_fields): e
-            for e in model.objects.select_for_update(of=("self",))
-            .select_related("updated_by").filter(_key_filter(key_fields, wanted))
-        }
+        current = {}  # each key's entry as its reporter works on it: its correction, if any
+        for entry in (model.objects.select_for_update(of=("self",)).select_related("updated_by")
+                      .filter(_key_filter(key_fields, wanted))):
+            key = tuple(getattr(entry, f) for f in key_fields)
+            if entry.corrects_id or key not in current:
+                current[key] = entry
         errors, changed, created, touched, pending, needs_reason = {}, [], [], set(), [], set()
         for item in inputs:
             entry = current.get(item.key)
@@ -109,19 +144,25 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             diff = {k: v for k, v in values.items() if getattr(entry, k) != v}
             if not diff and not files and entry.pk:
                 continue
-            if entry.review_status == ReviewStatus.APPROVED:
+            explaining = (entry.review_status == ReviewStatus.APPROVED and not files
+                          and set(diff) <= EXPLANATION)
+            if entry.review_status == ReviewStatus.APPROVED and not explaining:
                 if not item.reason.strip():
                     errors[item.key] = _("此项已审核锁定；更正须填写修改原因，并重新提交审核。")
                     needs_reason.add(item.key)
                     continue
+                entry = _correction_of(entry, user)
             for name, value in diff.items():
                 setattr(entry, name, value)
             touched.update(diff)
             if files:
                 pending.append((entry, files))
                 touched.update(files, {"evidence_name"})
-            entry.change_reason = item.reason.strip()
-            entry.review_status = ReviewStatus.DRAFT
+            if not explaining:
+                # a correction keeps its reason until another is given; any other draft has none
+                entry.change_reason = item.reason.strip() or (
+                    entry.change_reason if entry.corrects_id else "")
+                entry.review_status = ReviewStatus.DRAFT
             entry.updated_by, entry.updated_at = user, now
             entry.version += 1
             (changed if entry.pk else created).append(entry)
@@ -145,16 +186,24 @@ def _mark_districts(model, entries) -> None:
 
 def _write(model, key_fields, changed, created, touched, user) -> None:
     """Write the changed and the new entries in bulk, each with its history row."""
-    if changed:
-        fields = sorted(touched | {"change_reason", "review_status", "updated_by", "updated_at",
-                                   "version"})
-        bulk_update_with_history(changed, model, fields, default_user=user,
-                                 default_change_reason=_("修改"))
+    fields = sorted(touched | {"change_reason", "review_status", "updated_by", "updated_at",
+                               "version"})
+    # only an explained entry is still approved here (a changed one is a draft or a correction)
+    for entries, reason in (([e for e in changed if e.review_status != ReviewStatus.APPROVED],
+                             _("修改")),
+                            ([e for e in changed if e.review_status == ReviewStatus.APPROVED],
+                             _("说明滞后原因和整改措施"))):
+        if entries:
+            bulk_update_with_history(entries, model, fields, default_user=user,
+                                     default_change_reason=reason)
     if created:
         try:
             with transaction.atomic():
-                bulk_create_with_history(created, model, default_user=user,
-                                         default_change_reason=_("新建"))
+                for new, reason in (([e for e in created if not e.corrects_id], _("新建")),
+                                    ([e for e in created if e.corrects_id], _("更正"))):
+                    if new:
+                        bulk_create_with_history(new, model, default_user=user,
+                                                 default_change_reason=reason)
         except IntegrityError:
             raise EntryError({e_key(e, key_fields): _(
                 "此项刚刚已由他人填报，您的数据未保存（对方的数据已保留）。请刷新页面后再改。")
@@ -171,7 +220,8 @@ def _transition(entries, *, user, allowed, apply, reason: str, seen: dict | None
     """Move entries whose status is in ``allowed`` with ``apply``; history records the step.
 
     ``seen`` maps an entry's pk to the version its reviewer saw (None: not checked): an entry
-    changed since is left as it is. Returns how many moved."""
+    changed since is left as it is. A correction that ``apply`` approves is merged into the
+    entry it corrects (``_merge``). Returns how many moved."""
     entries = list(entries)
     if not entries:
         return 0
@@ -185,11 +235,36 @@ def _transition(entries, *, user, allowed, apply, reason: str, seen: dict | None
             fields.update(apply(entry))
             entry.updated_at = timezone.now()
             entry.version += 1
-        if locked:
-            bulk_update_with_history(locked, model, sorted(fields | {"updated_at", "version"}),
+        approved = [e for e in locked
+                    if e.corrects_id and e.review_status == ReviewStatus.APPROVED]
+        rest = [e for e in locked if e not in approved]
+        if rest:
+            bulk_update_with_history(rest, model, sorted(fields | {"updated_at", "version"}),
                                      default_user=user, default_change_reason=reason)
-            _mark_districts(model, locked)
+        if approved:
+            _merge(model, approved, fields, user=user, reason=reason)
+        if locked:
+            _mark_districts(model, rest + [e.corrects for e in approved])
     return len(locked)
+
+
+def _merge(model, corrections, fields: set[str], *, user, reason: str) -> None:
+    """Approved corrections: their values and review go onto the entries they correct, which
+    keep their pk and history and take the correction's version; then the corrections go (their
+    own history stays). A few queries per correction: corrections are rare."""
+    originals = {e.pk: e for e in model.objects.select_for_update(of=("self",))
+                 .filter(pk__in=[c.corrects_id for c in corrections])}
+    taken = content_fields(model) + [model._meta.get_field(name) for name in sorted(
+        fields | {"change_reason", "updated_by", "updated_at", "submitted_at", "submitted_late",
+                  "version"})]
+    for correction in corrections:
+        correction.corrects = originals[correction.corrects_id]
+        _copy(correction, correction.corrects, taken)
+    bulk_update_with_history(list(originals.values()), model, [f.name for f in taken],
+                             default_user=user, default_change_reason=reason)
+    for correction in corrections:
+        correction._history_user = user
+        correction.delete()
 
 
 def _round_deadlines(years) -> dict:

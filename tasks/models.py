@@ -118,7 +118,8 @@ class TaskProgress(ReportedEntry):
         ordering = ["task", "year", "quarter"]
         constraints = [
             models.UniqueConstraint(
-                fields=["task", "year", "quarter"], name="taskprogress_unique_period"
+                fields=["task", "year", "quarter"], name="taskprogress_unique_period",
+                condition=Q(corrects__isnull=True),
             ),
             models.CheckConstraint(condition=Q(percent__lte=100), name="taskprogress_percent_max"),
             models.CheckConstraint(

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from plans.models import District, Unit
 from reporting.choices import ReviewStatus
+from reporting.history import history_records
 from reporting.models import ReportingRound
 from tasks.choices import ProgressStatus, Quarter
 from tasks.models import Task, TaskContribution, TaskProgress, TaskSupport
@@ -69,7 +70,7 @@ def task_rows(*, district: District, year: int) -> QuerySet[Task]:
     filters) and ordered with delayed or returned rows first, then in plan order.
     """
     latest = (
-        TaskProgress.objects.filter(task=OuterRef("pk"), year=year)
+        TaskProgress.objects.working().filter(task=OuterRef("pk"), year=year)
         .annotate(rank=PERIOD_RANK).order_by("-rank")
     )
     return (
@@ -113,7 +114,7 @@ def progress_rows(rows: QuerySet[Task], *, year: int, deadline: datetime.date | 
     rows = list(
         rows.prefetch_related(
             supporting_units_prefetch(),
-            Prefetch("progress", queryset=TaskProgress.objects.filter(year=year)
+            Prefetch("progress", queryset=TaskProgress.objects.working().filter(year=year)
                      .select_related("updated_by"), to_attr="year_progress"),
             Prefetch("contributions", queryset=TaskContribution.objects.filter(year=year),
                      to_attr="year_contributions"),
@@ -174,7 +175,8 @@ def year_entries(task: Task, year: int) -> dict[int, TaskProgress]:
     """The task's entries of the year by quarter (0 = whole year)."""
     return {
         entry.quarter: entry
-        for entry in TaskProgress.objects.filter(task=task, year=year).select_related("updated_by")
+        for entry in TaskProgress.objects.working().filter(task=task, year=year)
+        .select_related("updated_by", "corrects")
     }
 
 
@@ -182,7 +184,7 @@ def previous_entry(task: Task, year: int, quarter: int) -> TaskProgress | None:
     """The task's entry of the period just before (year, quarter), whatever its review state."""
     rank = period_rank(quarter)
     return (
-        TaskProgress.objects.filter(task=task)
+        TaskProgress.objects.working().filter(task=task)
         .annotate(rank=PERIOD_RANK)
         .filter(Q(year__lt=year) | Q(year=year, rank__lt=rank))
         .order_by("-year", "-rank")
@@ -217,7 +219,7 @@ def detail_entry(pk: int) -> TaskProgress:
     entry = (
         TaskProgress.objects
         .select_related("task__plan__district", "task__lead_unit", "updated_by", "created_by",
-                        "approved_by")
+                        "approved_by", "corrects")
         .prefetch_related(Prefetch("task__supporting_units",
                                    queryset=Unit.objects.order_by("tasksupport__position")))
         .get(pk=pk)
@@ -269,10 +271,9 @@ def _display(name: str, value) -> str:
 
 
 def progress_history(entry: TaskProgress) -> list[Version]:
-    """Every saved version of ``entry``, oldest first, each with its changes (one query)."""
-    records = list(
-        entry.history.select_related("history_user").order_by("history_date", "history_id")
-    )
+    """Every saved version of ``entry`` (and of its corrections), oldest first, each with its
+    changes (one query)."""
+    records = history_records(entry)
     labels = {name: str(TaskProgress._meta.get_field(name).verbose_name) for name in HISTORY_FIELDS}
     versions, before = [], None
     for record in records:

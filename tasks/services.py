@@ -33,7 +33,7 @@ def progress_save(*, task: Task, year: int, quarter: int, version: int, values: 
     item = EntryInput(key=key, version=version, values=values, reason=change_reason)
     with transaction.atomic():
         changed = entries_save(model=TaskProgress, key_fields=KEY_FIELDS, inputs=[item], user=user)
-        entry = TaskProgress.objects.get(task=task, year=year, quarter=quarter) if not changed \
+        entry = TaskProgress.objects.working().get(task=task, year=year, quarter=quarter) if not changed \
             else changed[0]
         submitted = False
         if submit:

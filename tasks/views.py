@@ -235,8 +235,12 @@ def progress_detail(request, pk: int):
     """One progress entry with every saved version and what changed between them."""
     try:
         entry = selectors.detail_entry(pk)
-    except TaskProgress.DoesNotExist:
-        raise Http404(_("没有这条进展记录。"))
+    except TaskProgress.DoesNotExist:  # an approved correction lives on in the entry it corrected
+        merged = TaskProgress.history.filter(id=pk, corrects__isnull=False).values_list(
+            "corrects_id", flat=True).first()
+        if merged is None or not TaskProgress.objects.filter(pk=merged).exists():
+            raise Http404(_("没有这条进展记录。"))
+        return redirect("tasks:progress_detail", pk=merged)
     task = entry.task
     district = task.plan.district
     require_perm(request, "plans.view_district", district)

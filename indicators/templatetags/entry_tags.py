@@ -92,6 +92,12 @@ def _review_cell(figure) -> str:
     if figure.flagged:
         html.append(format_html(' <span class="flag" title="{}">{}</span>', figure.flag_comment,
                                 _("待核查")))
+    if figure.corrects_id:
+        approved = figure.corrects
+        shown = (_("已完成") if approved.done else _("未完成")) if approved.done is not None \
+            else num(approved.value, 4)
+        html.append(format_html('\n<div class="muted small">{}{}</div>',
+                                _("更正；计入进度的仍为已审核值："), shown))
     if figure.review_status == ReviewStatus.RETURNED:
         html.append(format_html('\n<div class="returned">{}{}</div>', _("退回原因："),
                                 figure.return_reason))
@@ -130,11 +136,13 @@ def _inputs_cell(form) -> str:
     html.append(format_html('<div class="note">{}{}</div>', form["note"], field_errors("note")))
     for warning in form.warnings:
         html.append(format_html('<p class="warning">⚠ {}</p>', warning))
-    if row.needs_reason or "reason" in errors or "remedy" in errors or (figure and figure.reason):
+    if (row.needs_reason or row.red or "reason" in errors or "remedy" in errors
+            or (figure and figure.reason)):
         html.append(format_html(
             '<div class="red-box"><strong>{}</strong>\n'
             '<label>{}{}</label>{}\n<label>{}{}</label>{}</div>',
-            _("上年滞后：请说明原因和整改措施"),
+            _("本年滞后：请说明原因和整改措施（已审核的数据不变，无须重新审核）") if row.red
+            and not row.needs_reason else _("上年滞后：请说明原因和整改措施"),
             form["reason"].label, form["reason"], field_errors("reason"),
             form["remedy"].label, form["remedy"], field_errors("remedy")))
     html.append(_evidence(form, figure, field_errors))

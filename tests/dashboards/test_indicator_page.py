@@ -109,8 +109,10 @@ def test_it_lists_the_figures_with_who_when_and_why(reporter_binhai, coordinator
                                                 {"value": Decimal(20500)}, reason="统计口径更正")])
     content = client_for(leader_binhai).get(url(ind, 2023)).content.decode()
     history = content[content.index("填报记录与修改历史"):content.index("相关任务")]
-    assert reverse("indicators:figure_detail", args=[figure.pk]) in history
-    assert "20500" in history and "统计口径更正" in history
+    # The approved figure is listed (it still counts), with its pending correction and the
+    # correction's steps in its history.
+    assert reverse("indicators:figure_detail", args=[figure.corrects_id]) in history
+    assert "更正待审核：20500（草稿）" in history and "统计口径更正" in history
     assert "reporter_binhai" in history and "coord_binhai" in history
     assert "20000" in history  # the old value of the correction
 
@@ -251,7 +253,7 @@ def _grow(ind, users):
         for step in range(3):
             entries_submit(entries=[figure], user=reporter)
             entries_approve(entries=[figure], user=coordinator)
-            figure.refresh_from_db()
+            figure = Figure.objects.get(indicator=ind, year=year)  # a correction merged into it
             (figure,) = entries_save(model=Figure, key_fields=FIGURE_KEY, user=reporter, inputs=[
                 EntryInput((ind.pk, year), figure.version, {"value": Decimal(16000 + step)},
                            reason=f"更正 {step}")])

@@ -32,10 +32,11 @@ def ind(number, code="binhai"):
     return Indicator.objects.get(plan__district__code=code, number=number)
 
 
-def grid_post(client, data: dict, plan=None, year=2023, action="save", code="binhai"):
+def grid_post(client, data: dict, plan=None, year=2023, action="save", code="binhai",
+              page=None):
     """POST the grid as a browser would: every form's version and current values, plus ``data``
-    (keyed "<number>-<field>")."""
-    response = client.get(grid_url(plan, year, code))
+    (keyed "<number>-<field>"); from ``page`` when given (a grid loaded earlier)."""
+    response = page or client.get(grid_url(plan, year, code))
     assert response.status_code == 200
     post = {"action": action}
     for form in response.context["forms"]:
@@ -284,11 +285,93 @@ def test_an_approved_figure_is_locked_until_a_reason_is_given(reporter, coordina
     assert (figure.value, figure.review_status) == (21500, ReviewStatus.APPROVED)
     assert grid_post(reporter, {"7-value": "22000",
                                 "7-change_reason": "统计局更正年报"}).status_code == 302
-    figure.refresh_from_db()
-    assert (figure.value, figure.review_status, figure.change_reason) == (
+    figure.refresh_from_db()  # the approved figure stays as it was: the correction is apart
+    assert (figure.value, figure.review_status) == (21500, ReviewStatus.APPROVED)
+    correction = figure.correction
+    assert (correction.value, correction.review_status, correction.change_reason) == (
         22000, ReviewStatus.DRAFT, "统计局更正年报")
     history = reporter.get(reverse("indicators:figure_detail", args=[figure.pk])).content.decode()
     assert "统计局更正年报" in history
+
+
+def progress_of(number: str, year: int = 2023) -> dict:
+    out = StringIO()
+    call_command("progress", "--district", "binhai", "--year", str(year), "--json", stdout=out)
+    return {r["number"]: r for r in json.loads(out.getvalue())["indicators"]}[number]
+
+
+def test_a_correction_counts_only_once_approved_and_the_approved_value_counts_meanwhile(
+        reporter, coordinator, reporter_binhai, coordinator_binhai):
+    submit(reporter, {"7-value": "21500"})
+    figure = Figure.objects.get(indicator=ind("7"))
+    queue = reverse("reporting:queue", args=["binhai"])
+    coordinator.post(queue, {"approve_one": f"figure:{figure.pk}:{figure.version}"})
+    assert (progress_of("7")["actual"], progress_of("7")["status"]) == (21500.0, "on_track")
+
+    grid_post(reporter, {"7-value": "20000", "7-change_reason": "统计局更正年报"},
+              action="submit")
+    correction = Figure.objects.get(corrects=figure)
+    assert correction.review_status == ReviewStatus.SUBMITTED
+    # Until the correction is approved, every page and the engine keep the approved value.
+    assert (progress_of("7")["actual"], progress_of("7")["status"]) == (21500.0, "on_track")
+    row = reporter.get(grid_url()).content.decode()
+    row = row[row.index(f'id="ind-{ind("7").pk}"'):]
+    row = row[:row.index('id="ind-', 10)]
+    assert 'value="20000"' in row and "计入进度的仍为已审核值：21500" in row
+    content = coordinator.get(queue).content.decode()
+    item = content[content.index(f'id="figure-{correction.pk}"'):]
+    item = item[:item.index("</tr>")]
+    assert "20000" in item and "更正；已审核值：21500" in item and "统计局更正年报" in item
+    assert Figure.objects.filter(indicator=ind("7"), year=2023).count() == 2
+
+    # Returned: the approved value still counts, the reporter sees why.
+    coordinator.post(queue, {"return_one": f"figure:{correction.pk}:{correction.version}",
+                             f"reason_figure:{correction.pk}": "请附统计局更正文件"})
+    assert progress_of("7")["actual"] == 21500.0
+    assert "退回原因：请附统计局更正文件" in reporter.get(grid_url()).content.decode()
+    grid_post(reporter, {"7-value": "20500"}, action="submit")
+    correction.refresh_from_db()
+    assert (correction.value, correction.review_status, correction.change_reason) == (
+        20500, ReviewStatus.SUBMITTED, "统计局更正年报")  # the reason stays with the correction
+
+    # Approved: its values go onto the approved figure, which keeps its pk and its history.
+    coordinator.post(queue, {"approve_one": f"figure:{correction.pk}:{correction.version}"})
+    figure.refresh_from_db()
+    assert (figure.value, figure.review_status, figure.change_reason, figure.approved_by) == (
+        20500, ReviewStatus.APPROVED, "统计局更正年报", coordinator_binhai)
+    assert figure.version == correction.version + 1
+    assert Figure.objects.filter(indicator=ind("7"), year=2023).count() == 1
+    assert (progress_of("7")["actual"], progress_of("7")["status"]) == (20500.0, "at_risk")
+    history = coordinator.get(reverse("indicators:figure_detail", args=[figure.pk]))
+    versions = history.context["history"]
+    assert [v.step for v in versions] == [
+        "审核通过", "提交审核", "修改", "退回：请附统计局更正文件", "提交审核", "更正",
+        "审核通过", "提交审核", "新建"]
+    assert [str(c.new) for c in versions[5].changes if c.label == "实际值"] == ["20000"]
+    assert {v.who for v in versions} == {"reporter_binhai", "coord_binhai"}
+    # A link to the correction, once merged, leads to the figure it corrected.
+    response = coordinator.get(reverse("indicators:figure_detail", args=[correction.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("indicators:figure_detail", args=[figure.pk])
+
+
+def test_two_corrections_of_the_same_figure_cannot_both_be_saved(reporter_binhai,
+                                                                 coordinator_binhai, client_for):
+    first, coordinator = client_for(reporter_binhai), client_for(coordinator_binhai)
+    submit(first, {"7-value": "21500"})
+    figure = Figure.objects.get(indicator=ind("7"))
+    coordinator.post(reverse("reporting:queue", args=["binhai"]),
+                     {"approve_one": f"figure:{figure.pk}:{figure.version}"})
+    page = first.get(grid_url())  # both open the grid on the approved figure
+    second_page = coordinator.get(grid_url())
+    assert grid_post(first, {"7-value": "22000", "7-change_reason": "更正一"},
+                     page=page).status_code == 302
+    response = grid_post(coordinator, {"7-value": "23000", "7-change_reason": "更正二"},
+                         page=second_page)
+    assert response.status_code == 200
+    assert "此项已被 reporter_binhai" in response.content.decode()
+    assert list(Figure.objects.filter(indicator=ind("7")).order_by("pk")
+                .values_list("value", "change_reason")) == [(21500, ""), (22000, "更正一")]
 
 
 def test_the_second_of_two_concurrent_edits_is_refused(reporter_binhai, coordinator_binhai):
@@ -528,3 +611,33 @@ def test_the_review_queue_shows_each_items_evidence(coordinator, reporter):
     assert 'href="https://example.org/年报.pdf" rel="noopener noreferrer"' in seven
     eight = content[content.index(f'id="figure-{Figure.objects.get(indicator=ind("8")).pk}"'):]
     assert "无佐证材料" in eight[:eight.index("</tr>")]
+
+
+def test_a_red_approved_figure_takes_its_reason_and_remedy_and_stays_approved(
+        reporter, coordinator, reporter_binhai):
+    submit(reporter, {"7-value": "15000"})  # 2023: expected 21022, 15000 is behind
+    figure = Figure.objects.get(indicator=ind("7"))
+    coordinator.post(reverse("reporting:queue", args=["binhai"]),
+                     {"approve_one": f"figure:{figure.pk}:{figure.version}"})
+    assert progress_of("7")["status"] == "behind"
+    content = reporter.get(grid_url()).content.decode()
+    row = content[content.index(f'id="ind-{ind("7").pk}"'):]
+    row = row[:row.index('id="ind-', 10)]
+    assert "本年滞后：请说明原因和整改措施" in row
+    eight = content[content.index(f'id="ind-{ind("8").pk}"'):]
+    assert "本年滞后" not in eight[:eight.index('id="ind-', 10)]  # a submitted, not approved row
+
+    response = grid_post(reporter, {"7-reason": "龙头企业专利转让外区", "7-remedy": "加强培育"})
+    assert response.status_code == 302  # no 修改原因 asked: the figure is not changed
+    figure.refresh_from_db()
+    assert (figure.value, figure.review_status, figure.reason, figure.remedy) == (
+        15000, ReviewStatus.APPROVED, "龙头企业专利转让外区", "加强培育")
+    assert not Figure.objects.filter(corrects=figure).exists()
+    latest = figure.history.order_by("-history_id").first()
+    assert (latest.history_change_reason, latest.history_user) == (
+        "说明滞后原因和整改措施", reporter_binhai)
+    # Changing the value as well is a correction, with its reason.
+    response = grid_post(reporter, {"7-value": "16000", "7-reason": "另一原因"})
+    assert "更正须填写修改原因" in response.content.decode()
+    figure.refresh_from_db()
+    assert (figure.value, figure.reason) == (15000, "龙头企业专利转让外区")

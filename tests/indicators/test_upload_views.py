@@ -206,7 +206,10 @@ def test_it_asks_a_note_for_a_big_move_and_a_reason_to_change_an_approved_figure
     html = client.get(confirm_url(upload)).content.decode()
     assert "未通过检查" not in html
     assert client.post(confirm_url(upload), {"action": "confirm"}).status_code == 302
-    corrected = Figure.objects.get(indicator__plan=binhai, indicator__number="13", year=YEAR)
+    approved = Figure.objects.get(indicator__plan=binhai, indicator__number="13", year=YEAR,
+                                  corrects=None)
+    assert approved.value == 3000 and approved.review_status == "approved"  # counts until…
+    corrected = approved.correction  # …its correction is approved
     assert corrected.value == 3100 and corrected.review_status == "draft"
     assert corrected.change_reason == "法院更正统计"
 
@@ -397,3 +400,17 @@ def test_the_download_runs_the_same_queries_for_a_small_and_a_large_plan(
     with django_assert_num_queries(expected):
         response = client.get(workbook_url(binhai))
     assert response.status_code == 200
+
+
+def test_a_reason_and_remedy_alone_are_written_on_an_approved_figure(
+        client_for, reporter_binhai, coordinator_binhai, binhai):
+    approve(binhai, YEAR, coordinator_binhai, "13", "3000")
+    client = client_for(reporter_binhai)
+    upload = uploaded(client, binhai, {("13", "reason"): "案件分流至市中院",
+                                       ("13", "remedy"): "对接市中院统计"})
+    html = client.get(confirm_url(upload)).content.decode()
+    assert "未通过检查" not in html and "修改原因" not in html.split("<table")[1]
+    assert client.post(confirm_url(upload), {"action": "confirm"}).status_code == 302
+    figure = Figure.objects.get(indicator__plan=binhai, indicator__number="13", year=YEAR)
+    assert (figure.value, figure.review_status, figure.reason, figure.remedy) == (
+        3000, "approved", "案件分流至市中院", "对接市中院统计")

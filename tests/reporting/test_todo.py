@@ -135,7 +135,8 @@ def test_it_lists_what_was_returned_to_the_reporter(reporter_binhai, round_2024)
     assert progress.due_text == "剩余 11 天"
 
 
-def test_it_shows_red_items_for_indicators_behind_and_delayed_tasks(reporter_binhai, round_2024):
+def test_it_shows_red_items_for_indicators_behind_and_delayed_tasks(reporter_binhai, round_2024,
+                                                                   client_for):
     plan = binhai_plan()
     patents = plan.indicators.get(number="7")  # 13066 in 2021 → 25000 in 2024
     Figure.objects.create(indicator=patents, year=2024, value=Decimal(15000),
@@ -154,6 +155,9 @@ def test_it_shows_red_items_for_indicators_behind_and_delayed_tasks(reporter_bin
     [behind] = by_kind(items, BEHIND)
     assert behind.red and "7. 有效发明专利量" in behind.title
     assert behind.url == reverse("indicators:entry_grid", args=["binhai", plan.pk, 2024])
+    grid = client_for(reporter_binhai).get(behind.url).content.decode()
+    row = grid[grid.index(f'id="ind-{patents.pk}"'):]
+    assert "本年滞后：请说明原因和整改措施" in row[:row.index('id="ind-', 10)]  # asked there
     [delayed] = by_kind(items, DELAYED)
     assert delayed.red and delayed.url == reverse("tasks:progress_entry", args=[task.pk, 2024])
 

@@ -4,8 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from dashboards.selectors import approved_latest
 from reporting.services import entries_approve, entries_return
-from tasks.models import TaskProgress
+from tasks.models import Task, TaskProgress
 from tests.tasks.conftest import YEAR
 from tests.users import make_user
 
@@ -157,8 +158,31 @@ def test_it_changes_an_approved_entry_with_a_reason_and_sends_it_for_approval(
     response = lead.post(url(binhai_task), post_data(
         version=entry.version, percent="60", action="submit", change_reason="统计口径更正"))
     assert response.status_code == 302
+    correction = entry.correction
+    assert (correction.percent, correction.review_status, correction.change_reason) == (
+        60, "submitted", "统计口径更正")
+    # The approved entry is untouched and still what the dashboards read, until approval.
     entry.refresh_from_db()
-    assert (entry.percent, entry.review_status, entry.change_reason) == (60, "submitted", "统计口径更正")
+    assert (entry.percent, entry.review_status) == (40, "approved")
+    assert dashboard_percent(binhai_task) == 40
+    page = html(lead.get(url(binhai_task)))
+    assert "这是对已审核进展的更正" in page and "（推进中 · 40%）" in page
+    assert 'name="percent" value="60"' in page  # the correction is what the lead unit edits
+
+    entries_approve(entries=[correction], user=coordinator_binhai)
+    entry.refresh_from_db()
+    assert (entry.percent, entry.review_status, entry.change_reason) == (60, "approved", "统计口径更正")
+    assert TaskProgress.objects.filter(task=binhai_task, year=YEAR).count() == 1
+    assert dashboard_percent(binhai_task) == 60
+    page = html(lead.get(reverse("tasks:progress_detail", args=[entry.pk])))
+    assert "统计口径更正" in page and "更正" in page
+    assert lead.get(reverse("tasks:progress_detail", args=[correction.pk]))["Location"] == \
+        reverse("tasks:progress_detail", args=[entry.pk])
+
+
+def dashboard_percent(task) -> int:
+    return (Task.objects.filter(pk=task.pk).annotate(**approved_latest(YEAR))
+            .values_list("dash_percent", flat=True).get())
 
 
 def test_it_refuses_a_concurrent_edit_and_keeps_the_first(client_for, binhai_task,
