@@ -357,7 +357,8 @@ def _text(value) -> str:
 
 
 def _decimal(value, *, exact: bool) -> Decimal:
-    """A cell's number; ``exact`` False rounds a binary float's noise to 4 decimals."""
+    """A cell's number, with at most 4 decimals as in the grid. A number cell's binary noise
+    (0.30000000000000004) is rounded away; a 5th decimal that was typed is refused."""
     if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
         raise ValueError
     if isinstance(value, (int, float)):
@@ -374,9 +375,10 @@ def _decimal(value, *, exact: bool) -> Decimal:
     if not number.is_finite():
         raise ValueError
     if number.as_tuple().exponent < -4:
-        if exact:
+        rounded = number.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        if exact or abs(number - rounded) > abs(number) * Decimal("1e-12"):
             raise OverflowError(_("最多 4 位小数"))
-        number = number.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        number = rounded
     if abs(number) >= Decimal(10) ** 12:
         raise OverflowError(_("数值过大"))
     return number

@@ -201,7 +201,7 @@ def test_it_reads_the_values_a_user_filled_in():
     cell(ws, 2022, "2", "value").value = 12.3
     cell(ws, 2022, "2", "value", 2020).value = "8"
     cell(ws, 2022, "14", "numerator").value = 500
-    cell(ws, 2022, "14", "denominator").value = 25000
+    cell(ws, 2022, "14", "denominator").value = 0.1 + 0.2  # a float's noise, not a 5th decimal
     cell(ws, 2022, "T1", "done").value = "是"
     cell(ws, 2022, "12", "note").value = "@统计口径调整"
     parsed = read(plan, 2022, as_upload(wb))
@@ -209,6 +209,7 @@ def test_it_reads_the_values_a_user_filled_in():
     assert rows[("2", 2022)]["value"] == "12.3"
     assert rows[("2", 2020)] == {"value": "8", "change_reason": ""}
     assert rows[("14", 2022)]["numerator"] == "500"
+    assert rows[("14", 2022)]["denominator"] == "0.3"
     assert rows[("T1", 2022)]["done"] is True
     assert rows[("12", 2022)]["note"] == "@统计口径调整"
     assert parsed.versions[f"{plan.indicators.get(number='2').pk}:2022"] == 0
@@ -218,6 +219,7 @@ def test_it_reads_the_values_a_user_filled_in():
     ("abc", "“abc”不是有效的数字"),
     ("1,2", "“1,2”不是有效的数字"),
     ("12.34567", "最多 4 位小数"),
+    (12.34567, "最多 4 位小数"),  # typed as a number: refused like the grid, not rounded
     ("NaN", "不是有效的数字"),
     ("=1+1", "不要使用公式"),
 ])
