@@ -24,7 +24,7 @@ from indicators.selectors import (
 )
 from plans.models import Plan, Unit
 from reporting.choices import ReviewStatus
-from reporting.history import entry_history
+from reporting.history import MERGED, entry_history
 from tasks.models import Task, TaskProgress, TaskSupport
 from tasks.selectors import period_rank
 
@@ -125,8 +125,7 @@ def _histories(figures: list[Figure]) -> dict[int, list]:
     records = defaultdict(list)
     if figures:
         ids = [f.pk for f in figures]
-        rows = (Figure.history.filter(Q(id__in=ids) | Q(corrects_id__in=ids))
-                .exclude(corrects__isnull=False, history_type="-")
+        rows = (Figure.history.filter(Q(id__in=ids) | Q(corrects_id__in=ids)).exclude(MERGED)
                 .select_related("history_user").order_by("history_date", "history_id"))
         for row in rows:
             records[row.corrects_id or row.id].append(row)

@@ -91,6 +91,7 @@ class FigureForm(forms.Form):
                 note=figure.note, reason=figure.reason, remedy=figure.remedy,
                 evidence_link=figure.evidence_link,
                 done={True: "yes", False: "no"}.get(figure.done, ""),
+                change_reason=figure.change_reason if figure.corrects_id else "",
             )
         if base:
             initial["base_value"] = plain_number(base.value)

@@ -18,7 +18,7 @@ from indicators.selectors import (
 )
 from indicators.validation import FigureCheck, check_figure, is_ratio
 from reporting.choices import ReviewStatus
-from reporting.services import EntryError, EntryInput, entries_save
+from reporting.services import EXPLANATION, EntryError, EntryInput, entries_save
 
 KEY_FIELDS = ("indicator_id", "year")
 
@@ -173,6 +173,14 @@ def figure_row_check(row: FigureRow, grid: GridRow, year: int) -> FigureCheck:
     return check
 
 
+def _explains_only(existing, values: dict, row: FigureRow) -> bool:
+    """Only the reason and remedy of an approved figure change: its value's warnings were
+    answered when it was approved."""
+    return (existing is not None and existing.review_status == ReviewStatus.APPROVED
+            and not row.evidence_file
+            and all(getattr(existing, k) == v for k, v in values.items() if k not in EXPLANATION))
+
+
 def figures_save(*, plan, year: int, rows: list[FigureRow], user, grid: list[GridRow] | None = None):
     """Check every row, then save them all in one transaction, or nothing.
 
@@ -187,10 +195,6 @@ def figures_save(*, plan, year: int, rows: list[FigureRow], user, grid: list[Gri
             errors[row.indicator.pk]["value"] = [_("此指标不属于本方案。")]
             continue
         check = figure_row_check(row, item, year)
-        if check.errors:
-            errors[row.indicator.pk].update(check.errors)
-        if check.warnings:
-            warnings[row.indicator.pk].extend(check.warnings)
         target_year = row.year or year
         existing = item.figure if target_year == year else item.base_figure
         values = {
@@ -199,6 +203,10 @@ def figures_save(*, plan, year: int, rows: list[FigureRow], user, grid: list[Gri
             "reason": row.reason.strip(), "remedy": row.remedy.strip(),
             "evidence_link": row.evidence_link.strip(),
         }
+        if check.errors:
+            errors[row.indicator.pk].update(check.errors)
+        if check.warnings and not _explains_only(existing, values, row):
+            warnings[row.indicator.pk].extend(check.warnings)
         if row.evidence_file:
             values["evidence_file"] = row.evidence_file
         if existing is None and row.is_empty:

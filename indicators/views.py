@@ -33,9 +33,10 @@ def entry_index(request, code):
     district = district_or_403(request, code, "indicators.enter_figures")
     plans = list(district.plans.annotate(indicator_count=Count("indicators")))
     counts = {}
-    for row in (Figure.objects.working().filter(indicator__plan__district=district)
+    # Approved as counted (a figure under correction still is); corrections wait or are returned.
+    for row in (Figure.objects.filter(indicator__plan__district=district)
                 .values("indicator__plan_id", "year")
-                .annotate(filled=Count("pk"),
+                .annotate(filled=Count("pk", filter=Q(corrects__isnull=True)),
                           approved=Count("pk", filter=Q(review_status=ReviewStatus.APPROVED)),
                           waiting=Count("pk", filter=Q(review_status=ReviewStatus.SUBMITTED)),
                           returned=Count("pk", filter=Q(review_status=ReviewStatus.RETURNED)))):
@@ -59,7 +60,8 @@ def entry_grid(request, code, plan_id, year):
         if all(form.is_valid() for form in forms):
             figure_rows = [r for form in forms for r in form.rows(year)]
             try:
-                figures_save(plan=plan, year=year, rows=figure_rows, user=request.user, grid=rows)
+                saved = figures_save(plan=plan, year=year, rows=figure_rows, user=request.user,
+                                     grid=rows)
             except FigureSaveError as exc:
                 by_id = {form.indicator.pk: form for form in forms}
                 for indicator_id, errors in exc.errors.items():
@@ -68,7 +70,7 @@ def entry_grid(request, code, plan_id, year):
                     by_id[indicator_id].warnings = warnings
                 messages.error(request, _("有数据未通过检查，未保存任何数据。请按提示修改后再保存。"))
             else:
-                return _after_save(request, plan, year, district)
+                return _after_save(request, plan, year, district, saved)
         else:
             messages.error(request, _("有数据格式不正确，未保存任何数据。请按提示修改后再保存。"))
         status = 200
@@ -83,10 +85,13 @@ def entry_grid(request, code, plan_id, year):
     }, status=status)
 
 
-def _after_save(request, plan, year, district):
+def _after_save(request, plan, year, district, saved):
     url = reverse("indicators:entry_grid", args=[district.code, plan.pk, year])
     if request.POST.get("action") != "submit":
-        messages.success(request, _("已保存为草稿。"))
+        if saved and all(f.review_status == ReviewStatus.APPROVED for f in saved):
+            messages.success(request, _("已保存。已审核的数据不变。"))  # reasons, or a withdrawal
+        else:
+            messages.success(request, _("已保存为草稿。"))
         return redirect(url)
     figures = list(Figure.objects.working().filter(indicator__plan=plan, year=year)
                    .select_related("indicator"))

@@ -179,7 +179,8 @@ def _line_values(line: _Line) -> dict:
         "name": indicator.name,
         "unit": indicator.unit,
         "baseline": baseline,
-        "status": figure.get_review_status_display() if figure else _("未填报"),
+        "status": (figure.get_review_status_display() if figure else _("未填报"))
+        + (_("（更正）") if figure and figure.corrects_id else ""),
         "what": what_to_enter(line),
         "key": indicator.number,
         "year": line.year,
@@ -204,6 +205,8 @@ def _line_values(line: _Line) -> dict:
                 values[name] = getattr(figure, name)
         if "done" in inputs and figure.done is not None:
             values["done"] = _("是") if figure.done else _("否")
+        if "change_reason" in inputs and figure.corrects_id:  # a correction's, to keep or reword
+            values["change_reason"] = figure.change_reason
     return values
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ipops.numbers import plain_number
 from reporting.choices import ReviewStatus
+from reporting.services import STEP_RETURNED, STEP_WITHDRAWN
 
 
 @dataclass
@@ -24,7 +25,7 @@ class Version:
     who: str
     kind: str  # "+" created, "~" changed, "-" deleted
     step: str  # the history's change reason: 新建 / 修改 / 提交审核 / 审核通过 / 退回：…
-    reason: str  # why an approved entry was corrected
+    reason: str  # why an approved entry was corrected, on the version that gave it
     changes: list[Change]
 
 
@@ -38,13 +39,23 @@ def _shown(field_name: str, value):
     return value
 
 
+def step_label(text: str) -> str:
+    """A stored history step (新建, 提交审核, 退回：…) in the user's language."""
+    if text.startswith(STEP_RETURNED):
+        return _("退回：%(reason)s") % {"reason": text[len(STEP_RETURNED):]}
+    return _(text) if text else ""
+
+
+# A correction's removal when it was approved: its values went onto the approved entry, in the
+# history row that follows (a withdrawal is shown: it is a step of its own).
+MERGED = Q(corrects__isnull=False, history_type="-") & ~Q(history_change_reason=STEP_WITHDRAWN)
+
+
 def history_records(entry) -> list:
     """The history rows of ``entry``'s key, oldest first, with their users (one query): the
-    approved entry's and those of its corrections, but not a correction's removal when it was
-    approved (its values went onto the approved entry, in the row that follows)."""
+    approved entry's and those of its corrections (but ``MERGED``)."""
     root = entry.corrects_id or entry.pk
-    return list(type(entry).history.filter(Q(id=root) | Q(corrects_id=root))
-                .exclude(corrects__isnull=False, history_type="-")
+    return list(type(entry).history.filter(Q(id=root) | Q(corrects_id=root)).exclude(MERGED)
                 .select_related("history_user").order_by("history_date", "history_id"))
 
 
@@ -60,20 +71,26 @@ def entry_history(entry, *, fields: list[str], records: list | None = None) -> l
     versions, previous = [], None
     for record in records:
         changes = []
+        # a correction's first version: the approved entry was not demoted, a draft began
+        begins = record.history_type == "+" and record.corrects_id
         for name in fields:
             new = getattr(record, name)
             old = getattr(previous, name) if previous is not None else None
             if previous is None and new in (None, "", False):
                 continue
             if previous is None or old != new:
-                changes.append(Change(labels[name], _shown(name, old), _shown(name, new)))
+                shown_old = None if begins and name == "review_status" else _shown(name, old)
+                changes.append(Change(labels[name], shown_old, _shown(name, new)))
         user = record.history_user
+        reason = getattr(record, "change_reason", "") or ""
         versions.append(Version(
             when=record.history_date, who=user.get_username() if user else "—",
             # a correction's first version changes the approved one: shown as a change
-            kind="~" if record.history_type == "+" and record.corrects_id else record.history_type,
-            step=record.history_change_reason or "",
-            reason=getattr(record, "change_reason", "") or "", changes=changes,
+            kind="~" if begins or record.history_type == "-" else record.history_type,
+            step=step_label(record.history_change_reason or ""),
+            # the reason where it was given, not again on each review step after it
+            reason=reason if previous is None or reason != previous.change_reason else "",
+            changes=changes,
         ))
         previous = record
     versions.reverse()

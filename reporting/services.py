@@ -21,12 +21,27 @@ from django.db.models import Model, Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans.models import District
 from plans.signals import DISTRICT_PATHS
 from reporting.choices import ReviewStatus
 from reporting.models import ReportingRound
+
+
+# The steps history keeps (its change reason), stored in the portal's language whatever the
+# user's, and translated when shown (reporting.history.step_label).
+STEP_CREATED = gettext_noop("新建")
+STEP_CHANGED = gettext_noop("修改")
+STEP_CORRECTED = gettext_noop("提出更正")
+STEP_WITHDRAWN = gettext_noop("撤销更正")
+STEP_EXPLAINED = gettext_noop("说明滞后原因和整改措施")
+STEP_SUBMITTED = gettext_noop("提交审核")
+STEP_APPROVED = gettext_noop("审核通过")
+STEP_RETURNED = gettext_noop("退回：")  # followed by the reason
+STEP_FLAGGED = gettext_noop("标记核查")
+STEP_UNFLAGGED = gettext_noop("核查完毕")
 
 
 class EntryError(Exception):
@@ -106,10 +121,18 @@ def _copy(source, target, fields) -> None:
 
 
 def _correction_of(approved, user):
-    """A new correction of an approved entry: its values, a draft of its own, versions going on."""
+    """A new correction of an approved entry: its values, a draft of its own, versions going on.
+    What a user corrects is no longer sample data."""
     correction = type(approved)(corrects=approved, created_by=user, version=approved.version)
     _copy(approved, correction, content_fields(type(approved)))
+    correction.is_sample = False
     return correction
+
+
+def _same_as_approved(correction) -> bool:
+    """A correction brought back to the approved values: nothing left to correct."""
+    return all(getattr(correction, f.attname) == getattr(correction.corrects, f.attname)
+               for f in content_fields(type(correction)) if f.name != "is_sample")
 
 
 def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: list[EntryInput],
@@ -131,6 +154,7 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             if entry.corrects_id or key not in current:
                 current[key] = entry
         errors, changed, created, touched, pending, needs_reason = {}, [], [], set(), [], set()
+        withdrawn = []
         for item in inputs:
             entry = current.get(item.key)
             if entry is None and item.version != 0 or entry is not None and entry.version != item.version:
@@ -142,7 +166,9 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
                               is_sample=is_sample)
             values, files = _split_files(item.values)
             diff = {k: v for k, v in values.items() if getattr(entry, k) != v}
-            if not diff and not files and entry.pk:
+            reworded = bool(entry.corrects_id and item.reason.strip()
+                            and item.reason.strip() != entry.change_reason)
+            if not diff and not files and entry.pk and not reworded:
                 continue
             explaining = (entry.review_status == ReviewStatus.APPROVED and not files
                           and set(diff) <= EXPLANATION)
@@ -158,6 +184,12 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             if files:
                 pending.append((entry, files))
                 touched.update(files, {"evidence_name"})
+            if entry.corrects_id and not entry.has_content:
+                errors[item.key] = _("已审核的数据不能更正为空；如要撤销更正，请改回已审核的数据。")
+                continue
+            if entry.corrects_id and entry.pk and not files and _same_as_approved(entry):
+                withdrawn.append(entry)  # back to what was approved: the correction is withdrawn
+                continue
             if not explaining:
                 # a correction keeps its reason until another is given; any other draft has none
                 entry.change_reason = item.reason.strip() or (
@@ -169,13 +201,18 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
         if errors:
             raise EntryError(errors, frozenset(needs_reason))
         stored = [name for entry, files in pending for name in _store_files(entry, files)]
+        for entry in withdrawn:  # its history keeps it, and the step
+            entry._history_user, entry._change_reason = user, STEP_WITHDRAWN
+            entry.delete()
+        if withdrawn:
+            _mark_districts(model, [e.corrects for e in withdrawn])
         try:
             _write(model, key_fields, changed, created, touched, user)
         except BaseException:
             for name in stored:  # nothing points to them: the rows were not written
                 model._meta.get_field("evidence_file").storage.delete(name)
             raise
-    return changed + created
+    return changed + created + [e.corrects for e in withdrawn]
 
 
 def _mark_districts(model, entries) -> None:
@@ -190,17 +227,17 @@ def _write(model, key_fields, changed, created, touched, user) -> None:
                                "version"})
     # only an explained entry is still approved here (a changed one is a draft or a correction)
     for entries, reason in (([e for e in changed if e.review_status != ReviewStatus.APPROVED],
-                             _("修改")),
+                             STEP_CHANGED),
                             ([e for e in changed if e.review_status == ReviewStatus.APPROVED],
-                             _("说明滞后原因和整改措施"))):
+                             STEP_EXPLAINED)):
         if entries:
             bulk_update_with_history(entries, model, fields, default_user=user,
                                      default_change_reason=reason)
     if created:
         try:
             with transaction.atomic():
-                for new, reason in (([e for e in created if not e.corrects_id], _("新建")),
-                                    ([e for e in created if e.corrects_id], _("更正"))):
+                for new, reason in (([e for e in created if not e.corrects_id], STEP_CREATED),
+                                    ([e for e in created if e.corrects_id], STEP_CORRECTED)):
                     if new:
                         bulk_create_with_history(new, model, default_user=user,
                                                  default_change_reason=reason)
@@ -254,9 +291,9 @@ def _merge(model, corrections, fields: set[str], *, user, reason: str) -> None:
     own history stays). A few queries per correction: corrections are rare."""
     originals = {e.pk: e for e in model.objects.select_for_update(of=("self",))
                  .filter(pk__in=[c.corrects_id for c in corrections])}
+    # when the year was reported (on time or late) stays the approved entry's
     taken = content_fields(model) + [model._meta.get_field(name) for name in sorted(
-        fields | {"change_reason", "updated_by", "updated_at", "submitted_at", "submitted_late",
-                  "version"})]
+        fields | {"change_reason", "updated_by", "updated_at", "version"})]
     for correction in corrections:
         correction.corrects = originals[correction.corrects_id]
         _copy(correction, correction.corrects, taken)
@@ -280,13 +317,14 @@ def entries_submit(*, entries, user) -> int:
     def apply(entry):
         entry.review_status = ReviewStatus.SUBMITTED
         entry.submitted_at = now
-        deadline = deadlines.get(entry.year)
-        entry.submitted_late = bool(deadline and timezone.localdate(now) > deadline)
+        deadline = deadlines.get(entry.year)  # a correction is not the year's report: not late
+        entry.submitted_late = bool(deadline and timezone.localdate(now) > deadline
+                                    and not entry.corrects_id)
         entry.updated_by = user
         return {"review_status", "submitted_at", "submitted_late", "updated_by"}
 
     return _transition(entries, user=user, allowed=[ReviewStatus.DRAFT, ReviewStatus.RETURNED],
-                       apply=apply, reason=_("提交审核"))
+                       apply=apply, reason=STEP_SUBMITTED)
 
 
 def entries_approve(*, entries, user, seen: dict | None = None) -> int:
@@ -301,7 +339,7 @@ def entries_approve(*, entries, user, seen: dict | None = None) -> int:
         return {"review_status", "approved_by", "approved_at", "return_reason"}
 
     return _transition(entries, user=user, allowed=[ReviewStatus.SUBMITTED], apply=apply,
-                       reason=_("审核通过"), seen=seen)
+                       reason=STEP_APPROVED, seen=seen)
 
 
 def entries_return(*, entries, user, reason: str, seen: dict | None = None) -> int:
@@ -318,7 +356,7 @@ def entries_return(*, entries, user, reason: str, seen: dict | None = None) -> i
         return {"review_status", "return_reason", "approved_by", "approved_at"}
 
     return _transition(entries, user=user, allowed=[ReviewStatus.SUBMITTED], apply=apply,
-                       reason=_("退回：%(reason)s") % {"reason": reason[:80]}, seen=seen)
+                       reason=STEP_RETURNED + reason[:80], seen=seen)
 
 
 def entry_flag(*, entry, user, comment: str) -> None:
@@ -330,10 +368,10 @@ def entry_flag(*, entry, user, comment: str) -> None:
     entry.flagged_by, entry.flagged_at = user, timezone.now()
     bulk_update_with_history([entry], type(entry), ["flagged", "flag_comment", "flagged_by",
                                                     "flagged_at"],
-                             default_user=user, default_change_reason=_("标记核查"))
+                             default_user=user, default_change_reason=STEP_FLAGGED)
 
 
 def entry_clear_flag(*, entry, user) -> None:
     entry.flagged = False
     bulk_update_with_history([entry], type(entry), ["flagged"], default_user=user,
-                             default_change_reason=_("核查完毕"))
+                             default_change_reason=STEP_UNFLAGGED)

@@ -255,10 +255,14 @@ def _reporter_items(district, unit_id, plans, deadlines: _Deadlines) -> list[Tod
 
     # Red items: indicators behind, the unit's delayed tasks, in the status year.
     if red_year is not None:
-        covering = [p for p in plans if p.start_year <= red_year <= p.end_year]
-        for row in indicators_progress(year=red_year, district=district):
-            indicator = row.indicator
-            if row.progress.status == Status.BEHIND and indicator.plan_id in {p.pk for p in covering}:
+        covering = {p.pk for p in plans if p.start_year <= red_year <= p.end_year}
+        behind = [row.indicator for row in indicators_progress(year=red_year, district=district)
+                  if row.progress.status == Status.BEHIND and row.indicator.plan_id in covering]
+        explained = set(Figure.objects.originals().filter(  # reason and remedy given: done
+            indicator__in=behind, year=red_year).exclude(reason="").exclude(remedy="")
+            .values_list("indicator_id", flat=True)) if behind else set()
+        for indicator in behind:
+            if indicator.pk not in explained:
                 items.append(deadlines.item(
                     BEHIND,
                     _("指标滞后：%(number)s. %(name)s（%(year)s 年）") % {

@@ -66,13 +66,14 @@ class ProgressForm(forms.Form):
                 "status": entry.status, "percent": entry.percent, "narrative": entry.narrative,
                 "reason": entry.reason, "remedy": entry.remedy,
                 "evidence_link": entry.evidence_link, "version": entry.version,
+                "change_reason": entry.change_reason if entry.corrects_id else "",
             })
         else:
             kwargs.setdefault("initial", {"status": ProgressStatus.IN_PROGRESS, "percent": 0,
                                           "version": 0})
         super().__init__(*args, **kwargs)
-        if not self.locked:
-            del self.fields["change_reason"]
+        if not self.locked and not (entry is not None and entry.corrects_id):
+            del self.fields["change_reason"]  # asked to correct an approved entry, and kept after
         if entry is None or not entry.evidence_file:
             del self.fields["clear_evidence"]
         if previous_delayed:

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from plans.models import District, Unit
 from reporting.choices import ReviewStatus
-from reporting.history import history_records
+from reporting.history import history_records, step_label
 from reporting.models import ReportingRound
 from tasks.choices import ProgressStatus, Quarter
 from tasks.models import Task, TaskContribution, TaskProgress, TaskSupport
@@ -288,7 +288,7 @@ def progress_history(entry: TaskProgress) -> list[Version]:
             ]
         versions.append(Version(
             record=record, user=record.history_user, when=record.history_date,
-            step=record.history_change_reason or "", status=_display("status", record.status),
+            step=step_label(record.history_change_reason or ""), status=_display("status", record.status),
             percent=record.percent, narrative=record.narrative,
             review=_display("review_status", record.review_status),
             change_reason=record.change_reason if before is None

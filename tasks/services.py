@@ -36,8 +36,8 @@ def progress_save(*, task: Task, year: int, quarter: int, version: int, values: 
         entry = TaskProgress.objects.working().get(task=task, year=year, quarter=quarter) if not changed \
             else changed[0]
         submitted = False
-        if submit:
-            if entry.review_status == ReviewStatus.APPROVED:
+        if submit and not (changed and entry.review_status == ReviewStatus.APPROVED):
+            if entry.review_status == ReviewStatus.APPROVED:  # (changed: a correction withdrawn)
                 raise EntryError({key: _("此项已审核通过，无需再次提交；如需更正请填写修改原因。")})
             submitted = entries_submit(entries=[entry], user=user) > 0
             entry.refresh_from_db()

@@ -226,6 +226,8 @@ def _saved_message(saved, submitting: bool) -> str:
             return _("已提交审核。")
         if saved.entry.review_status == ReviewStatus.SUBMITTED:
             return _("此项已提交，正在等待审核。")
+    if saved.changed and saved.entry.review_status == ReviewStatus.APPROVED:
+        return _("已保存。已审核的进展不变。")  # a correction withdrawn, or a reason given
     if saved.changed:
         return _("已保存为草稿，尚未提交审核。")
     return _("内容没有变化，未保存新版本。")

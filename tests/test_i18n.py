@@ -18,6 +18,7 @@ from django.urls import reverse
 from indicators.models import Figure, Indicator
 from plans.models import Plan
 from reporting.choices import ReviewStatus
+from reporting.services import EntryInput, entries_return, entries_save, entries_submit
 from tasks.models import TaskProgress
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
@@ -291,3 +292,29 @@ def test_it_switches_back_to_chinese(reporter_binhai, client_for):
     assert response.status_code == 302
     content = client.get(reverse("plans:home")).content.decode()
     assert "我的待办" in content and "My to-do list" not in content
+
+
+@pytest.mark.django_db
+def test_it_names_each_language_in_its_own_words(reporter_binhai, client_for):
+    chinese = client_for(reporter_binhai).get(reverse("plans:home")).content.decode()
+    assert '<option value="en">English</option>' in chinese and "英语" not in chinese
+    english_page = page(english(client_for(reporter_binhai)), reverse("plans:home"))
+    assert '<option value="zh-hans">简体中文</option>' in english_page
+
+
+@pytest.mark.django_db
+def test_it_shows_the_history_steps_in_english_whatever_language_stored_them(
+        reporter_binhai, coordinator_binhai, client_for):
+    indicator = Indicator.objects.get(plan__district__code="binhai", number="7")
+    key = ("indicator_id", "year")
+    (figure,) = entries_save(model=Figure, key_fields=key, user=reporter_binhai,
+                             inputs=[EntryInput((indicator.pk, 2023), 0, {"value": Decimal(9)})])
+    entries_submit(entries=[figure], user=reporter_binhai)
+    entries_return(entries=[figure], user=coordinator_binhai, reason="请核对")
+    content = page(english(client_for(coordinator_binhai)),
+                   reverse("indicators:figure_detail", args=[figure.pk]))
+    assert_english(content, ["Created", "Submit for review", "Returned: 请核对"],
+                   ["新建", "提交审核", "退回："])
+    content = client_for(coordinator_binhai).get(
+        reverse("indicators:figure_detail", args=[figure.pk])).content.decode()
+    assert "新建" in content and "提交审核" in content and "退回：请核对" in content

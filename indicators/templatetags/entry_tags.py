@@ -142,7 +142,7 @@ def _inputs_cell(form) -> str:
             '<div class="red-box"><strong>{}</strong>\n'
             '<label>{}{}</label>{}\n<label>{}{}</label>{}</div>',
             _("本年滞后：请说明原因和整改措施（已审核的数据不变，无须重新审核）") if row.red
-            and not row.needs_reason else _("上年滞后：请说明原因和整改措施"),
+            else _("上年滞后：请说明原因和整改措施"),
             form["reason"].label, form["reason"], field_errors("reason"),
             form["remedy"].label, form["remedy"], field_errors("remedy")))
     html.append(_evidence(form, figure, field_errors))
@@ -158,7 +158,7 @@ def _evidence(form, figure, field_errors) -> str:
     summary = _("佐证材料")
     if figure and (figure.evidence_name or figure.evidence_link):
         summary += " ✓"
-    if form.locked:
+    if form.locked or (figure and figure.corrects_id):
         summary += " · " + _("更正")
     html = [format_html('<details class="more"{}>\n<summary>{}</summary>',
                         mark_safe(" open") if opened else "", summary)]
@@ -176,6 +176,11 @@ def _evidence(form, figure, field_errors) -> str:
             mark_safe(" checked") if form.errors or form.warnings else "",
             _("更正此项（须重新审核）"),
             form["change_reason"].label, form["change_reason"]))
+    elif figure and figure.corrects_id:  # a correction in progress: its reason, and how to undo it
+        html.append(format_html(
+            '<label class="small">{} {}</label>\n<div class="muted small">{}</div>',
+            form["change_reason"].label, form["change_reason"],
+            _("改回已审核的数据并保存，即撤销本次更正。")))
     html.append(field_errors("change_reason"))
     html.append("</details>")
     return _join(html)

@@ -108,11 +108,14 @@ def test_it_lists_the_figures_with_who_when_and_why(reporter_binhai, coordinator
                              inputs=[EntryInput((ind.pk, 2023), figure.version,
                                                 {"value": Decimal(20500)}, reason="统计口径更正")])
     content = client_for(leader_binhai).get(url(ind, 2023)).content.decode()
+    assert "更正待审核" not in content  # a reporter's draft is not the leader's business yet
+    entries_submit(entries=[figure], user=reporter_binhai)
+    content = client_for(leader_binhai).get(url(ind, 2023)).content.decode()
     history = content[content.index("填报记录与修改历史"):content.index("相关任务")]
     # The approved figure is listed (it still counts), with its pending correction and the
     # correction's steps in its history.
     assert reverse("indicators:figure_detail", args=[figure.corrects_id]) in history
-    assert "更正待审核：20500（草稿）" in history and "统计口径更正" in history
+    assert "更正待审核：20500（已提交）" in history and "统计口径更正" in history
     assert "reporter_binhai" in history and "coord_binhai" in history
     assert "20000" in history  # the old value of the correction
 

@@ -1,6 +1,7 @@
 """The entry grid: what it shows, validation next to each field, drafts, submission, approval,
 corrections, conflicts, evidence, rights and query counts."""
 
+import datetime
 import json
 from decimal import Decimal
 from io import StringIO
@@ -14,6 +15,7 @@ from django.urls import reverse
 from indicators.models import Figure, Indicator, Target
 from plans.models import District, Plan
 from reporting.choices import ReviewStatus
+from reporting.models import ReportingRound
 from tests.users import make_user
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +35,10 @@ def ind(number, code="binhai"):
 
 
 def grid_post(client, data: dict, plan=None, year=2023, action="save", code="binhai",
-              page=None):
+              page=None, raw=None):
     """POST the grid as a browser would: every form's version and current values, plus ``data``
-    (keyed "<number>-<field>"); from ``page`` when given (a grid loaded earlier)."""
+    (keyed "<number>-<field>") and ``raw`` (keyed by input name); from ``page`` when given (a
+    grid loaded earlier)."""
     response = page or client.get(grid_url(plan, year, code))
     assert response.status_code == 200
     post = {"action": action}
@@ -48,6 +51,7 @@ def grid_post(client, data: dict, plan=None, year=2023, action="save", code="bin
     for key, value in data.items():
         number, field = key.rsplit("-", 1)
         post[f"i{ind(number, code).pk}-{field}"] = value
+    post.update(raw or {})
     return client.post(grid_url(plan, year, code), post)
 
 
@@ -345,7 +349,7 @@ def test_a_correction_counts_only_once_approved_and_the_approved_value_counts_me
     history = coordinator.get(reverse("indicators:figure_detail", args=[figure.pk]))
     versions = history.context["history"]
     assert [v.step for v in versions] == [
-        "审核通过", "提交审核", "修改", "退回：请附统计局更正文件", "提交审核", "更正",
+        "审核通过", "提交审核", "修改", "退回：请附统计局更正文件", "提交审核", "提出更正",
         "审核通过", "提交审核", "新建"]
     assert [str(c.new) for c in versions[5].changes if c.label == "实际值"] == ["20000"]
     assert {v.who for v in versions} == {"reporter_binhai", "coord_binhai"}
@@ -641,3 +645,79 @@ def test_a_red_approved_figure_takes_its_reason_and_remedy_and_stays_approved(
     assert "更正须填写修改原因" in response.content.decode()
     figure.refresh_from_db()
     assert (figure.value, figure.reason) == (15000, "龙头企业专利转让外区")
+
+
+def approved_seven(reporter, coordinator, value="21500") -> Figure:
+    submit(reporter, {"7-value": value})
+    figure = Figure.objects.get(indicator=ind("7"))
+    coordinator.post(reverse("reporting:queue", args=["binhai"]),
+                     {"approve_one": f"figure:{figure.pk}:{figure.version}"})
+    figure.refresh_from_db()
+    assert figure.review_status == ReviewStatus.APPROVED
+    return figure
+
+
+def test_a_correction_brought_back_to_the_approved_value_is_withdrawn(reporter, coordinator):
+    figure = approved_seven(reporter, coordinator)
+    grid_post(reporter, {"7-value": "22000", "7-change_reason": "统计局更正年报"})
+    correction = figure.correction
+    # The reason can be reworded; emptying the value is refused (not a correction).
+    assert grid_post(reporter, {"7-change_reason": "统计局更正年报（第二版）"}).status_code == 302
+    correction.refresh_from_db()
+    assert (correction.value, correction.change_reason) == (22000, "统计局更正年报（第二版）")
+    pk = ind("7").pk  # the browser sends the value as loaded: a cleared one is a change
+    response = grid_post(reporter, {"7-value": ""}, raw={f"initial-i{pk}-value": "22000"})
+    assert "已审核的数据不能更正为空" in response.content.decode()
+    # Back to 21500: nothing is left to correct.
+    response = grid_post(reporter, {"7-value": "21500"})
+    assert "已保存。已审核的数据不变。" in reporter.get(response.url).content.decode()
+    assert list(Figure.objects.filter(indicator=ind("7"))) == [figure]
+    figure.refresh_from_db()
+    assert (figure.value, figure.review_status) == (21500, ReviewStatus.APPROVED)
+    steps = [v.step for v in reporter.get(
+        reverse("indicators:figure_detail", args=[figure.pk])).context["history"]]
+    assert steps[:3] == ["撤销更正", "修改", "提出更正"]
+
+
+def test_a_correction_after_the_deadline_does_not_make_the_year_late(reporter, coordinator):
+    ReportingRound.objects.create(year=2023, deadline=datetime.date.today() + datetime.timedelta(1))
+    figure = approved_seven(reporter, coordinator)
+    submitted_at = figure.submitted_at
+    assert not figure.submitted_late
+    ReportingRound.objects.filter(year=2023).update(deadline=datetime.date(2024, 1, 31))
+    grid_post(reporter, {"7-value": "22000", "7-change_reason": "统计局更正年报"},
+              action="submit")
+    correction = figure.correction
+    assert correction.review_status == ReviewStatus.SUBMITTED and not correction.submitted_late
+    coordinator.post(reverse("reporting:queue", args=["binhai"]),
+                     {"approve_one": f"figure:{correction.pk}:{correction.version}"})
+    figure.refresh_from_db()
+    assert figure.value == 22000
+    assert (figure.submitted_late, figure.submitted_at) == (False, submitted_at)
+
+
+def test_a_reason_alone_is_not_held_up_by_the_approved_values_warning(reporter, reporter_binhai):
+    eight = ind("8")  # 2022 → 2023 doubles: the grid would ask for a note on such a move
+    Figure.objects.create(indicator=eight, year=2022, value=100, review_status=ReviewStatus.APPROVED)
+    Figure.objects.create(indicator=eight, year=2023, value=40, review_status=ReviewStatus.APPROVED)
+    response = grid_post(reporter, {"8-reason": "统计口径调整", "8-remedy": "按新口径补报"})
+    assert response.status_code == 302
+    figure = Figure.objects.get(indicator=eight, year=2023)
+    assert (figure.reason, figure.review_status) == ("统计口径调整", ReviewStatus.APPROVED)
+    response = grid_post(reporter, {"8-value": "45", "8-change_reason": "更正"})
+    assert "请在说明中写明原因" in response.content.decode()  # a new value is still checked
+
+
+def test_the_history_gives_a_correction_reason_once(reporter, coordinator):
+    figure = approved_seven(reporter, coordinator)
+    grid_post(reporter, {"7-value": "22000", "7-change_reason": "统计局更正年报"},
+              action="submit")
+    correction = figure.correction
+    coordinator.post(reverse("reporting:queue", args=["binhai"]),
+                     {"approve_one": f"figure:{correction.pk}:{correction.version}"})
+    versions = coordinator.get(
+        reverse("indicators:figure_detail", args=[figure.pk])).context["history"]
+    assert [(v.step, v.reason) for v in versions[:3]] == [
+        ("审核通过", ""), ("提交审核", ""), ("提出更正", "统计局更正年报")]
+    review = next(c for c in versions[2].changes if c.label == "审核状态")
+    assert (review.old, str(review.new)) == (None, "草稿")  # the approved one was not demoted

@@ -158,6 +158,10 @@ def test_it_shows_red_items_for_indicators_behind_and_delayed_tasks(reporter_bin
     grid = client_for(reporter_binhai).get(behind.url).content.decode()
     row = grid[grid.index(f'id="ind-{patents.pk}"'):]
     assert "本年滞后：请说明原因和整改措施" in row[:row.index('id="ind-', 10)]  # asked there
+    Figure.objects.filter(indicator=patents, year=2024).update(reason="龙头企业外迁")
+    assert by_kind(todo_for(fresh(reporter_binhai), BEFORE), BEHIND)  # the remedy is missing
+    Figure.objects.filter(indicator=patents, year=2024).update(remedy="加强培育")
+    assert not by_kind(todo_for(fresh(reporter_binhai), BEFORE), BEHIND)  # explained: done
     [delayed] = by_kind(items, DELAYED)
     assert delayed.red and delayed.url == reverse("tasks:progress_entry", args=[task.pk, 2024])
 

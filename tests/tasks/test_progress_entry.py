@@ -175,7 +175,7 @@ def test_it_changes_an_approved_entry_with_a_reason_and_sends_it_for_approval(
     assert TaskProgress.objects.filter(task=binhai_task, year=YEAR).count() == 1
     assert dashboard_percent(binhai_task) == 60
     page = html(lead.get(reverse("tasks:progress_detail", args=[entry.pk])))
-    assert "统计口径更正" in page and "更正" in page
+    assert "统计口径更正" in page and "提出更正" in page
     assert lead.get(reverse("tasks:progress_detail", args=[correction.pk]))["Location"] == \
         reverse("tasks:progress_detail", args=[entry.pk])
 
