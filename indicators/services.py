@@ -73,6 +73,7 @@ class GridRow:
     ratio: bool = False
     errors: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+    red_rates: list = field(default_factory=list)  # growth rates red on this row's quantity
 
     @property
     def needs_reason(self) -> bool:
@@ -82,9 +83,9 @@ class GridRow:
     @property
     def red(self) -> bool:
         """Red this year by its approved figure: the lead unit explains why and what it will do,
-        on that figure, which stays approved."""
-        return (self.progress.status == Status.BEHIND and self.figure is not None
-                and self.figure.review_status == ReviewStatus.APPROVED)
+        on that figure, which stays approved (or on its pending correction)."""
+        return ((self.progress.status == Status.BEHIND or bool(self.red_rates))
+                and self.figure is not None and self.figure.approved_entry is not None)
 
     @property
     def linked(self) -> bool:
@@ -147,6 +148,12 @@ def grid_rows(*, plan, year: int) -> list[GridRow]:
             ratio=row.progress.judged_as in ("level", "flow")
             and is_ratio(indicator.name, indicator.unit),
         ))
+    # A red growth rate computed from another row's figures is explained on that row.
+    by_pk = {r.indicator.pk: r for r in rows}
+    for row in rows:
+        source = by_pk.get(row.indicator.quantity_indicator_id)
+        if source is not None and row.progress.status == Status.BEHIND:
+            source.red_rates.append(row.indicator.number)
     return rows
 
 

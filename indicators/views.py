@@ -93,13 +93,15 @@ def _after_save(request, plan, year, district, saved):
         else:
             messages.success(request, _("已保存为草稿。"))
         return redirect(url)
-    figures = list(Figure.objects.working().filter(indicator__plan=plan, year=year)
-                   .select_related("indicator"))
-    entered = {f.indicator_id for f in figures if f.has_content}
-    missing = [
-        r.indicator for r in grid_rows(plan=plan, year=year)
-        if r.indicator.pk not in entered and not r.linked
-    ]
+    rows = grid_rows(plan=plan, year=year)
+    # the year's figures, and the base-year quantities the grid asks for (no grid of their own)
+    wanted = Q(indicator__plan=plan, year=year)
+    for row in rows:
+        if row.base_year:
+            wanted |= Q(indicator=row.indicator, year=row.base_year)
+    figures = list(Figure.objects.working().filter(wanted).select_related("indicator"))
+    entered = {f.indicator_id for f in figures if f.has_content and f.year == year}
+    missing = [r.indicator for r in rows if r.indicator.pk not in entered and not r.linked]
     if missing:
         names = pgettext("list separator", "、").join(f"{i.number}" for i in missing[:12])
         messages.warning(request, _("已保存为草稿，但尚有 %(n)s 项未填写（序号 %(names)s），填齐后才能提交。")
@@ -162,9 +164,10 @@ def figure_detail(request, pk):
     })
 
 
+# (修改原因 has a column of its own)
 FIGURE_HISTORY_FIELDS = ["value", "done", "numerator", "denominator", "note", "reason", "remedy",
                          "evidence_link", "evidence_name", "review_status", "return_reason",
-                         "change_reason", "flagged", "flag_comment"]
+                         "flagged", "flag_comment"]
 
 
 @require_POST

@@ -166,8 +166,7 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
                               is_sample=is_sample)
             values, files = _split_files(item.values)
             diff = {k: v for k, v in values.items() if getattr(entry, k) != v}
-            reworded = bool(entry.corrects_id and item.reason.strip()
-                            and item.reason.strip() != entry.change_reason)
+            reworded = bool(entry.corrects_id and item.reason.strip() != entry.change_reason)
             if not diff and not files and entry.pk and not reworded:
                 continue
             explaining = (entry.review_status == ReviewStatus.APPROVED and not files
@@ -190,10 +189,12 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             if entry.corrects_id and entry.pk and not files and _same_as_approved(entry):
                 withdrawn.append(entry)  # back to what was approved: the correction is withdrawn
                 continue
+            if entry.corrects_id and not explaining and not item.reason.strip():
+                errors[item.key] = _("更正须填写修改原因。")
+                needs_reason.add(item.key)
+                continue
             if not explaining:
-                # a correction keeps its reason until another is given; any other draft has none
-                entry.change_reason = item.reason.strip() or (
-                    entry.change_reason if entry.corrects_id else "")
+                entry.change_reason = item.reason.strip()  # a correction's; no other draft has one
                 entry.review_status = ReviewStatus.DRAFT
             entry.updated_by, entry.updated_at = user, now
             entry.version += 1

@@ -258,11 +258,14 @@ def _reporter_items(district, unit_id, plans, deadlines: _Deadlines) -> list[Tod
         covering = {p.pk for p in plans if p.start_year <= red_year <= p.end_year}
         behind = [row.indicator for row in indicators_progress(year=red_year, district=district)
                   if row.progress.status == Status.BEHIND and row.indicator.plan_id in covering]
-        explained = set(Figure.objects.originals().filter(  # reason and remedy given: done
-            indicator__in=behind, year=red_year).exclude(reason="").exclude(remedy="")
+        # Reason and remedy given (on the approved figure, or its pending correction; for a
+        # growth rate computed from another indicator's figures, on that one's): done.
+        explained = set(Figure.objects.filter(
+            indicator__in={i.quantity_indicator_id or i.pk for i in behind}, year=red_year)
+            .exclude(reason="").exclude(remedy="")
             .values_list("indicator_id", flat=True)) if behind else set()
         for indicator in behind:
-            if indicator.pk not in explained:
+            if (indicator.quantity_indicator_id or indicator.pk) not in explained:
                 items.append(deadlines.item(
                     BEHIND,
                     _("指标滞后：%(number)s. %(name)s（%(year)s 年）") % {

@@ -230,8 +230,9 @@ def detail_entry(pk: int) -> TaskProgress:
 
 # History.
 
+# (修改原因 is shown with the step that gave it)
 HISTORY_FIELDS = ["status", "percent", "narrative", "reason", "remedy", "evidence_name",
-                  "evidence_link", "review_status", "return_reason", "change_reason"]
+                  "evidence_link", "review_status", "return_reason"]
 
 
 @dataclass
@@ -278,8 +279,12 @@ def progress_history(entry: TaskProgress) -> list[Version]:
     versions, before = [], None
     for record in records:
         changes = []
+        # a correction's first version: the approved entry was not demoted, a draft began
+        begins = record.history_type == "+" and record.corrects_id
         if before is not None:
-            delta = record.diff_against(before, included_fields=HISTORY_FIELDS)
+            delta = record.diff_against(
+                before, included_fields=[n for n in HISTORY_FIELDS
+                                         if not (begins and n == "review_status")])
             by_field = {c.field: c for c in delta.changes}
             changes = [
                 Change(labels[name], _display(name, by_field[name].old),
@@ -288,7 +293,8 @@ def progress_history(entry: TaskProgress) -> list[Version]:
             ]
         versions.append(Version(
             record=record, user=record.history_user, when=record.history_date,
-            step=step_label(record.history_change_reason or ""), status=_display("status", record.status),
+            step=step_label(record.history_change_reason or ""),
+            status=_display("status", record.status),
             percent=record.percent, narrative=record.narrative,
             review=_display("review_status", record.review_status),
             change_reason=record.change_reason if before is None

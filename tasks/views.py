@@ -175,9 +175,12 @@ def progress_entry(request, task_id: int, year: int):
                     change_reason=form.cleaned_data.get("change_reason", ""),
                 )
             except EntryError as error:
-                for message in error.errors.values():
-                    form.add_error(None, message)
-                conflict = True
+                for key, message in error.errors.items():
+                    if key in error.needs_reason and "change_reason" in form.fields:
+                        form.add_error("change_reason", message)  # said beside 修改原因
+                    else:
+                        form.add_error(None, message)
+                        conflict = True
                 entry = selectors.year_entries(task, year).get(quarter)
             else:
                 messages.success(request, _saved_message(saved, submitting))

@@ -11,7 +11,9 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from indicators.progress import Status
 from indicators.templatetags.progress_tags import num, status_badge
 from ipops.html import format_html
 from reporting.choices import ReviewStatus
@@ -130,9 +132,9 @@ def _inputs_cell(form) -> str:
     if "base_value" in fields:
         base = form["base_value"]
         html.append(format_html(
-            '<div class="base"><label class="inline-label" for="{}">{}</label>{}{}</div>',
+            '<div class="base"><label class="inline-label" for="{}">{}</label>{}{}{}</div>',
             base.id_for_label, _("%(y)s 年（基期）") % {"y": row.base_year}, base,
-            field_errors("base_value")))
+            _base_state(row.base_figure), field_errors("base_value")))
     html.append(format_html('<div class="note">{}{}</div>', form["note"], field_errors("note")))
     for warning in form.warnings:
         html.append(format_html('<p class="warning">⚠ {}</p>', warning))
@@ -141,14 +143,36 @@ def _inputs_cell(form) -> str:
         html.append(format_html(
             '<div class="red-box"><strong>{}</strong>\n'
             '<label>{}{}</label>{}\n<label>{}{}</label>{}</div>',
-            _("本年滞后：请说明原因和整改措施（已审核的数据不变，无须重新审核）") if row.red
-            else _("上年滞后：请说明原因和整改措施"),
+            _red_title(row) if row.red else _("上年滞后：请说明原因和整改措施"),
             form["reason"].label, form["reason"], field_errors("reason"),
             form["remedy"].label, form["remedy"], field_errors("remedy")))
     html.append(_evidence(form, figure, field_errors))
     if "__all__" in errors:
         html.append(str(form.non_field_errors()))
     return _join(html)
+
+
+def _red_title(row) -> str:
+    """Red this year: this row, or a growth rate computed from its figures, or both."""
+    numbers = pgettext("list separator", "、").join(row.red_rates)
+    if row.progress.status != Status.BEHIND:
+        return _("指标 %(numbers)s 本年滞后：请说明原因和整改措施（已审核的数据不变，无须重新审核）") % {
+            "numbers": numbers}
+    if numbers:
+        return _("本年滞后（指标 %(numbers)s 亦滞后）：请说明原因和整改措施（已审核的数据不变，无须重新审核）") % {
+            "numbers": numbers}
+    return _("本年滞后：请说明原因和整改措施（已审核的数据不变，无须重新审核）")
+
+
+def _base_state(figure) -> str:
+    """The base-year quantity's own review state, when it is not simply approved."""
+    if figure is None or figure.review_status == ReviewStatus.APPROVED:
+        return ""
+    text = figure.get_review_status_display()
+    if figure.corrects_id:
+        text = _("更正，%(state)s；计入的仍为已审核值：%(value)s") % {
+            "state": text, "value": num(figure.corrects.value, 4)}
+    return format_html(' <span class="muted small">（{}）</span>', text)
 
 
 def _evidence(form, figure, field_errors) -> str:

@@ -721,3 +721,32 @@ def test_the_history_gives_a_correction_reason_once(reporter, coordinator):
         ("审核通过", ""), ("提交审核", ""), ("提出更正", "统计局更正年报")]
     review = next(c for c in versions[2].changes if c.label == "审核状态")
     assert (review.old, str(review.new)) == (None, "草稿")  # the approved one was not demoted
+
+
+def test_a_base_year_quantity_is_submitted_with_its_grid(reporter, coordinator):
+    base_rows = [f for f in reporter.get(grid_url()).context["forms"] if "base_value" in f.fields]
+    assert base_rows  # 滨海 2023 asks the 2021 quantity of its growth rows
+    number, base_year = base_rows[0].indicator.number, base_rows[0].row.base_year
+    submit(reporter, {f"{number}-base_value": "782"})
+    base = Figure.objects.get(indicator=ind(number), year=base_year)
+    assert base.review_status == ReviewStatus.SUBMITTED  # not left a draft with no grid of its own
+    content = coordinator.get(reverse("reporting:queue", args=["binhai"])).content.decode()
+    assert f'id="figure-{base.pk}"' in content
+    coordinator.post(reverse("reporting:queue", args=["binhai"]),
+                     {"approve_one": f"figure:{base.pk}:{base.version}"})
+    # Its correction is submitted the same way, and the grid says it is pending.
+    grid_post(reporter, {f"{number}-base_value": "900", f"{number}-change_reason": "年报更正"},
+              action="submit")
+    correction = Figure.objects.get(indicator=ind(number), year=base_year, corrects__isnull=False)
+    assert (correction.value, correction.review_status) == (900, ReviewStatus.SUBMITTED)
+    assert "计入的仍为已审核值：782" in reporter.get(grid_url()).content.decode()
+
+
+def test_a_correction_keeps_a_reason(reporter, coordinator):
+    approved_seven(reporter, coordinator)
+    grid_post(reporter, {"7-value": "22000", "7-change_reason": "统计局更正年报"})
+    response = grid_post(reporter, {"7-change_reason": ""})
+    content = response.content.decode()
+    error = content.index(f'id="id_i{ind("7").pk}-change_reason_error"')
+    assert "更正须填写修改原因" in content[error:error + 200]
+    assert Figure.objects.get(corrects__isnull=False).change_reason == "统计局更正年报"

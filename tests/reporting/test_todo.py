@@ -318,3 +318,33 @@ def test_its_query_count_does_not_grow_with_the_data(role, round_2024, admin_use
     assert large == small
     if role == "reporter":
         assert large_items > small_items
+
+
+def test_a_red_growth_rate_computed_from_another_row_is_explained_on_that_row(
+        reporter_binhai, round_2024, client_for):
+    plan = binhai_plan()
+    rate, quantity = plan.indicators.get(number="T5"), plan.indicators.get(number="17")
+    assert rate.quantity_indicator == quantity  # T5 (≥30% a year) uses row 17's figures
+    for year, value in ((2021, 17), (2024, 18)):  # about 2% a year: behind
+        Figure.objects.create(indicator=quantity, year=year, value=Decimal(value),
+                              review_status=ReviewStatus.APPROVED)
+    items = by_kind(todo_for(fresh(reporter_binhai), BEFORE), BEHIND)
+    assert any("T5." in item.title for item in items)
+    client = client_for(reporter_binhai)
+    grid = client.get(reverse("indicators:entry_grid", args=["binhai", plan.pk, 2024]))
+    content = grid.content.decode()
+    row = content[content.index(f'id="ind-{quantity.pk}"'):]
+    row = row[:row.index('id="ind-', 10)]
+    assert "本年滞后（指标 T5 亦滞后）：请说明原因和整改措施" in row  # 17 is behind too
+    form = next(f for f in grid.context["forms"] if f.indicator == quantity)
+    post = {"action": "save", f"i{quantity.pk}-version": form["version"].value(),
+            f"i{quantity.pk}-value": "18", f"i{quantity.pk}-reason": "融资需求下降",
+            f"i{quantity.pk}-remedy": "推广知识产权质押"}
+    for other in grid.context["forms"]:
+        post.setdefault(other["version"].html_name, other["version"].value())
+    response = client.post(reverse("indicators:entry_grid", args=["binhai", plan.pk, 2024]), post)
+    assert response.status_code == 302
+    figure = Figure.objects.get(indicator=quantity, year=2024)
+    assert (figure.reason, figure.review_status) == ("融资需求下降", ReviewStatus.APPROVED)
+    items = by_kind(todo_for(fresh(reporter_binhai), BEFORE), BEHIND)
+    assert not any("T5." in item.title for item in items)
