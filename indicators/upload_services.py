@@ -42,7 +42,7 @@ FIELD_LABELS = {
     "value": gettext_lazy("实际值"), "done": gettext_lazy("是否完成"),
     "numerator": gettext_lazy("分子"), "denominator": gettext_lazy("分母"),
     "note": gettext_lazy("说明"), "reason": gettext_lazy("滞后原因"),
-    "remedy": gettext_lazy("整改措施"),
+    "remedy": gettext_lazy("整改措施"), "change_reason": gettext_lazy("修改原因"),
 }
 
 
@@ -158,6 +158,10 @@ def _changes(row: FigureRow, figure: Figure | None, stored_value, grid: GridRow)
             if name == "value" and grid.kind == "growth" and row.indicator.quantity_name:
                 label = row.indicator.quantity_name
             changes.append(Change(name, str(label), old, new))
+    if (figure is not None and figure.corrects_id
+            and row.change_reason.strip() != figure.change_reason):
+        changes.append(Change("change_reason", str(FIELD_LABELS["change_reason"]),
+                              figure.change_reason, row.change_reason.strip()))  # a correction's
     return changes
 
 

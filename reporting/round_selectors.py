@@ -180,6 +180,7 @@ class FigureStatus:
     late: int = 0
     last_by: object = None
     last_at: datetime.datetime | None = None
+    corrections: int = 0  # of approved figures, pending
 
     @property
     def missing(self) -> int:
@@ -248,7 +249,7 @@ class RoundStatus:
         total = FigureStatus(plan=None)
         for row in self.figures:
             for name in ("owed", "entered", "draft", "submitted", "approved", "returned",
-                         "on_time", "late"):
+                         "on_time", "late", "corrections"):
                 setattr(total, name, getattr(total, name) + getattr(row, name))
         return total
 
@@ -273,18 +274,22 @@ def round_status(*, district: District, year: int, today: datetime.date) -> Roun
     owed = dict(owed_indicators().filter(plan_id__in=ids).values("plan_id")
                 .annotate(n=Count("pk")).values_list("plan_id", "n"))
     figures = {p.pk: FigureStatus(plan=p, owed=owed.get(p.pk, 0)) for p in plans}
-    for row in (Figure.objects.originals().filter(indicator__plan_id__in=ids, year=year,
-                                                  indicator__quantity_indicator__isnull=True)
+    report = Q(corrects__isnull=True)  # the year's report; its pending corrections apart
+    for row in (Figure.objects.filter(indicator__plan_id__in=ids, year=year,
+                                      indicator__quantity_indicator__isnull=True)
                 .values("indicator__plan_id")
                 .annotate(
-                    entered=Count("pk"),
-                    draft=Count("pk", filter=Q(review_status=ReviewStatus.DRAFT)),
-                    submitted=Count("pk", filter=Q(review_status=ReviewStatus.SUBMITTED)),
-                    approved=Count("pk", filter=Q(review_status=ReviewStatus.APPROVED)),
-                    returned=Count("pk", filter=Q(review_status=ReviewStatus.RETURNED)),
-                    on_time=Count("pk", filter=Q(review_status__in=REPORTED, submitted_late=False)),
-                    late=Count("pk", filter=Q(review_status__in=REPORTED, submitted_late=True)),
-                    last_at=Max("submitted_at", filter=Q(review_status__in=REPORTED)),
+                    entered=Count("pk", filter=report),
+                    draft=Count("pk", filter=report & Q(review_status=ReviewStatus.DRAFT)),
+                    submitted=Count("pk", filter=report & Q(review_status=ReviewStatus.SUBMITTED)),
+                    approved=Count("pk", filter=report & Q(review_status=ReviewStatus.APPROVED)),
+                    returned=Count("pk", filter=report & Q(review_status=ReviewStatus.RETURNED)),
+                    on_time=Count("pk", filter=report & Q(review_status__in=REPORTED,
+                                                          submitted_late=False)),
+                    late=Count("pk", filter=report & Q(review_status__in=REPORTED,
+                                                       submitted_late=True)),
+                    last_at=Max("submitted_at", filter=report & Q(review_status__in=REPORTED)),
+                    corrections=Count("pk", filter=~report),
                 )):
         status = figures[row.pop("indicator__plan_id")]
         for name, value in row.items():

@@ -211,7 +211,7 @@ def _reporter_items(district, unit_id, plans, deadlines: _Deadlines) -> list[Tod
                                                    task__lead_unit_id=unit_id)
                        .filter(wanted).order_by("task_id", "year", "quarter")
                        .values("task_id", "year", "quarter", "status", "review_status",
-                               "return_reason", "corrects_id"))
+                               "return_reason", "reason", "remedy"))
     for year in open_years:
         covering = {p.pk for p in plans if p.start_year <= year <= p.end_year}
         owed = {pk for pk, t in rows.items() if t.plan_id in covering}
@@ -274,13 +274,14 @@ def _reporter_items(district, unit_id, plans, deadlines: _Deadlines) -> list[Tod
                     _("请说明滞后原因并提出整改措施"),
                 ))
         latest = {}
-        for entry in entries:  # as approved: a pending correction does not count yet
-            if entry["year"] == red_year and entry["corrects_id"] is None:
+        for entry in entries:  # as approved, like every status (a correction is not, yet)
+            if entry["year"] == red_year and entry["review_status"] == ReviewStatus.APPROVED:
                 rank = 5 if entry["quarter"] == Quarter.YEAR else entry["quarter"]
                 if entry["task_id"] not in latest or rank > latest[entry["task_id"]][0]:
                     latest[entry["task_id"]] = (rank, entry)
         for task_id, (_rank, entry) in sorted(latest.items()):
-            if entry["status"] == ProgressStatus.DELAYED and task_id in rows:
+            explained = entry["reason"].strip() and entry["remedy"].strip()
+            if entry["status"] == ProgressStatus.DELAYED and task_id in rows and not explained:
                 task = rows[task_id]
                 items.append(deadlines.item(
                     DELAYED, _("任务滞后：%(task)s（%(year)s 年）") % {

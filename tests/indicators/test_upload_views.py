@@ -414,3 +414,21 @@ def test_a_reason_and_remedy_alone_are_written_on_an_approved_figure(
     figure = Figure.objects.get(indicator__plan=binhai, indicator__number="13", year=YEAR)
     assert (figure.value, figure.review_status, figure.reason, figure.remedy) == (
         3000, "approved", "案件分流至市中院", "对接市中院统计")
+
+
+def test_a_corrections_reason_can_be_reworded_alone(client_for, reporter_binhai,
+                                                    coordinator_binhai, binhai):
+    approve(binhai, YEAR, coordinator_binhai, "13", "3000")
+    client = client_for(reporter_binhai)
+    upload = uploaded(client, binhai, {("13", "value"): 3100, ("13", "change_reason"): "法院更正"})
+    assert client.post(confirm_url(upload), {"action": "confirm"}).status_code == 302
+    ws = download(client, binhai)[SHEET]  # the workbook carries the correction and its reason
+    assert cell(ws, YEAR, "13", "change_reason").value == "法院更正"
+    assert cell(ws, YEAR, "13", "value").value == 3100
+    upload = uploaded(client, binhai, {("13", "change_reason"): "市中院更正统计"})
+    html = client.get(confirm_url(upload)).content.decode()
+    assert "市中院更正统计" in html and "未通过检查" not in html
+    assert client.post(confirm_url(upload), {"action": "confirm"}).status_code == 302
+    correction = Figure.objects.get(indicator__plan=binhai, indicator__number="13", year=YEAR,
+                                    corrects__isnull=False)
+    assert (correction.value, correction.change_reason) == (3100, "市中院更正统计")

@@ -209,6 +209,20 @@ def test_it_shows_a_districts_figures_and_task_progress(coordinator_binhai, repo
     assert reverse("indicators:entry_grid", args=["binhai", plan.pk, 2024]) in content
 
 
+def test_a_pending_correction_is_told_apart_from_the_years_report(
+        coordinator_binhai, reporter_binhai, client_for, round_2024):
+    binhai_data(reporter_binhai, coordinator_binhai)
+    approved = Figure.objects.filter(year=2024, review_status=ReviewStatus.APPROVED).first()
+    Figure.objects.create(indicator=approved.indicator, year=2024, value=Decimal(2),
+                          corrects=approved, review_status=ReviewStatus.SUBMITTED)
+    response = client_for(coordinator_binhai).get(
+        reverse("rounds:round_status", args=["binhai", 2024]))
+    [figures] = response.context["status"].figures
+    assert (figures.entered, figures.submitted, figures.approved, figures.corrections) == (
+        6, 1, 3, 1)  # as before the correction, which is counted apart
+    assert "另有 1 项已审核数据的更正正在填报或审核中" in response.content.decode()
+
+
 def test_it_shows_a_year_without_a_round(coordinator_binhai, client_for):
     response = client_for(coordinator_binhai).get(reverse("rounds:round_status", args=["binhai", 2023]))
     assert response.status_code == 200

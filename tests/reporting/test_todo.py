@@ -164,6 +164,11 @@ def test_it_shows_red_items_for_indicators_behind_and_delayed_tasks(reporter_bin
     assert not by_kind(todo_for(fresh(reporter_binhai), BEFORE), BEHIND)  # explained: done
     [delayed] = by_kind(items, DELAYED)
     assert delayed.red and delayed.url == reverse("tasks:progress_entry", args=[task.pk, 2024])
+    # Only approved progress is red (as on every page), and an explained one asks nothing.
+    TaskProgress.objects.create(task=unit_rows()[5], year=2024, status=ProgressStatus.DELAYED,
+                                review_status=ReviewStatus.SUBMITTED)
+    TaskProgress.objects.filter(task=task, year=2024).update(reason="资金未到位", remedy="追加预算")
+    assert not by_kind(todo_for(fresh(reporter_binhai), BEFORE), DELAYED)
 
 
 def test_it_uses_the_latest_plan_year_without_an_open_round(reporter_binhai):
