@@ -229,7 +229,7 @@ def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
         TaskProgress.objects.originals().filter(task__plan__district__in=districts,
                                                 year__in=set(years.values()),
                                                 review_status__in=[ReviewStatus.SUBMITTED,
-                                                       ReviewStatus.APPROVED])
+                                                                   ReviewStatus.APPROVED])
         .values_list("task__lead_unit_id", "year").distinct())
     leading = (Task.objects.filter(plan__district__in=districts, lead_unit__isnull=False).rows()
                .values("lead_unit_id", "lead_unit__name", "lead_unit__district_id")
@@ -243,7 +243,7 @@ def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
     for row in (Figure.objects.originals().filter(indicator__plan__district__in=districts,
                                                   year__in=set(years.values()),
                                                   review_status__in=[ReviewStatus.SUBMITTED,
-                                                         ReviewStatus.APPROVED])
+                                                                     ReviewStatus.APPROVED])
                 .values("year", district_id=F("indicator__plan__district_id"))
                 .annotate(n=Count("pk"))):
         if row["year"] == years[row["district_id"]]:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators.choices import Attribute, Comparator, Concept, Direction, Kind
+from ipops.numbers import plain_number
 from reporting.choices import ReviewStatus
 from reporting.models import ReportedEntry
 
@@ -155,4 +156,11 @@ class Figure(ReportedEntry):
     @property
     def has_content(self) -> bool:
         return self.value is not None or self.done is not None
+
+    @property
+    def shown(self) -> str:
+        """The figure as pages write it: 已完成 / 未完成 for a milestone, else its number."""
+        if self.done is not None:
+            return str(_("已完成") if self.done else _("未完成"))
+        return plain_number(self.value)
 from indicators.uploads import FigureUpload  # noqa: E402,F401

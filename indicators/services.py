@@ -18,7 +18,7 @@ from indicators.selectors import (
 )
 from indicators.validation import FigureCheck, check_figure, is_ratio
 from reporting.choices import ReviewStatus
-from reporting.services import EXPLANATION, EntryError, EntryInput, entries_save
+from reporting.services import EntryError, EntryInput, entries_save, explains_only
 
 KEY_FIELDS = ("indicator_id", "year")
 
@@ -180,14 +180,6 @@ def figure_row_check(row: FigureRow, grid: GridRow, year: int) -> FigureCheck:
     return check
 
 
-def _explains_only(existing, values: dict, row: FigureRow) -> bool:
-    """Only the reason and remedy of an approved figure change: its value's warnings were
-    answered when it was approved."""
-    return (existing is not None and existing.review_status == ReviewStatus.APPROVED
-            and not row.evidence_file
-            and all(getattr(existing, k) == v for k, v in values.items() if k not in EXPLANATION))
-
-
 def figures_save(*, plan, year: int, rows: list[FigureRow], user, grid: list[GridRow] | None = None):
     """Check every row, then save them all in one transaction, or nothing.
 
@@ -212,7 +204,8 @@ def figures_save(*, plan, year: int, rows: list[FigureRow], user, grid: list[Gri
         }
         if check.errors:
             errors[row.indicator.pk].update(check.errors)
-        if check.warnings and not _explains_only(existing, values, row):
+        # only a reason and remedy given: the value's warnings were answered at its approval
+        if check.warnings and not explains_only(existing, values, files=bool(row.evidence_file)):
             warnings[row.indicator.pk].extend(check.warnings)
         if row.evidence_file:
             values["evidence_file"] = row.evidence_file

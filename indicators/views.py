@@ -1,4 +1,3 @@
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -17,7 +16,7 @@ from indicators.selectors import indicator_preview, progress_band
 from indicators.services import FigureSaveError, figures_save, grid_rows, target_adjust
 from plans.models import Plan
 from reporting.choices import ReviewStatus
-from reporting.history import entry_history
+from reporting.history import entry_history, merged_into
 from reporting.services import EntryError, entries_submit, entry_clear_flag, entry_flag
 
 
@@ -146,11 +145,11 @@ def figure_detail(request, pk):
     A correction that was approved since lives on in the figure it corrected: its address
     leads there."""
     figure = (Figure.objects.filter(pk=pk).select_related(
-        "indicator__plan__district", "updated_by", "approved_by", "flagged_by", "corrects").first())
+        "indicator__plan__district", "updated_by", "approved_by", "flagged_by", "corrects",
+        "correction").first())
     if figure is None:
-        merged = Figure.history.filter(id=pk, corrects__isnull=False).values_list(
-            "corrects_id", flat=True).first()
-        if merged is None or not Figure.objects.filter(pk=merged).exists():
+        merged = merged_into(Figure, pk)
+        if merged is None:
             raise Http404
         return redirect("indicators:figure_detail", pk=merged)
     district = figure.indicator.plan.district

@@ -51,6 +51,20 @@ def step_label(text: str) -> str:
 MERGED = Q(corrects__isnull=False, history_type="-") & ~Q(history_change_reason=STEP_WITHDRAWN)
 
 
+def merged_into(model, pk: int) -> int | None:
+    """The entry that the approved (and so removed) correction ``pk`` was merged into, if it
+    still exists: an old address of the correction leads there."""
+    merged = model.history.filter(id=pk, corrects__isnull=False).values_list(
+        "corrects_id", flat=True).first()
+    return merged if merged is not None and model.objects.filter(pk=merged).exists() else None
+
+
+def starts_correction(record) -> bool:
+    """A correction's first version: a draft began beside the approved entry, which was not
+    demoted (history shows it as a change of that entry)."""
+    return record.history_type == "+" and record.corrects_id is not None
+
+
 def history_records(entry) -> list:
     """The history rows of ``entry``'s key, oldest first, with their users (one query): the
     approved entry's and those of its corrections (but ``MERGED``)."""
@@ -71,8 +85,7 @@ def entry_history(entry, *, fields: list[str], records: list | None = None) -> l
     versions, previous = [], None
     for record in records:
         changes = []
-        # a correction's first version: the approved entry was not demoted, a draft began
-        begins = record.history_type == "+" and record.corrects_id
+        begins = starts_correction(record)
         for name in fields:
             new = getattr(record, name)
             old = getattr(previous, name) if previous is not None else None
@@ -85,7 +98,6 @@ def entry_history(entry, *, fields: list[str], records: list | None = None) -> l
         reason = getattr(record, "change_reason", "") or ""
         versions.append(Version(
             when=record.history_date, who=user.get_username() if user else "—",
-            # a correction's first version changes the approved one: shown as a change
             kind="~" if begins or record.history_type == "-" else record.history_type,
             step=step_label(record.history_change_reason or ""),
             # the reason where it was given, not again on each review step after it

@@ -100,6 +100,13 @@ def _store_files(entry, files: dict) -> list[str]:
 # does not change what was approved, so the entry stays approved (history keeps who and when).
 EXPLANATION = {"reason", "remedy"}
 
+
+def explains_only(entry, values: dict, *, files: bool = False) -> bool:
+    """Whether storing ``values`` on ``entry`` only explains a red item: the entry is approved
+    and nothing but its reason and remedy would change."""
+    return (entry is not None and entry.review_status == ReviewStatus.APPROVED and not files
+            and all(getattr(entry, k) == v for k, v in values.items() if k not in EXPLANATION))
+
 # What a correction does not copy from the approved entry it corrects: its own identity and
 # review path. Everything else (values, note, evidence, reason) starts as the approved one.
 _OWN_FIELDS = {"id", "corrects", "created_by", "created_at", "updated_by", "updated_at",
@@ -169,8 +176,7 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             reworded = bool(entry.corrects_id and item.reason.strip() != entry.change_reason)
             if not diff and not files and entry.pk and not reworded:
                 continue
-            explaining = (entry.review_status == ReviewStatus.APPROVED and not files
-                          and set(diff) <= EXPLANATION)
+            explaining = explains_only(entry, values, files=bool(files))
             if entry.review_status == ReviewStatus.APPROVED and not explaining:
                 if not item.reason.strip():
                     errors[item.key] = _("此项已审核锁定；更正须填写修改原因，并重新提交审核。")

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from plans.models import District, Unit
 from reporting.choices import ReviewStatus
-from reporting.history import history_records, step_label
+from reporting.history import history_records, starts_correction, step_label
 from reporting.models import ReportingRound
 from tasks.choices import ProgressStatus, Quarter
 from tasks.models import Task, TaskContribution, TaskProgress, TaskSupport
@@ -279,8 +279,7 @@ def progress_history(entry: TaskProgress) -> list[Version]:
     versions, before = [], None
     for record in records:
         changes = []
-        # a correction's first version: the approved entry was not demoted, a draft began
-        begins = record.history_type == "+" and record.corrects_id
+        begins = starts_correction(record)
         if before is not None:
             delta = record.diff_against(
                 before, included_fields=[n for n in HISTORY_FIELDS

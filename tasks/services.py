@@ -33,8 +33,8 @@ def progress_save(*, task: Task, year: int, quarter: int, version: int, values: 
     item = EntryInput(key=key, version=version, values=values, reason=change_reason)
     with transaction.atomic():
         changed = entries_save(model=TaskProgress, key_fields=KEY_FIELDS, inputs=[item], user=user)
-        entry = TaskProgress.objects.working().get(task=task, year=year, quarter=quarter) if not changed \
-            else changed[0]
+        entry = changed[0] if changed else TaskProgress.objects.working().get(
+            task=task, year=year, quarter=quarter)
         submitted = False
         if submit and not (changed and entry.review_status == ReviewStatus.APPROVED):
             if entry.review_status == ReviewStatus.APPROVED:  # (changed: a correction withdrawn)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import district_or_403, require_perm
 from accounts.selectors import user_unit, user_unit_id, visible_districts
 from reporting.choices import ReviewStatus
+from reporting.history import merged_into
 from reporting.models import ReportingRound
 from reporting.services import EntryError
 from tasks import selectors
@@ -241,9 +242,8 @@ def progress_detail(request, pk: int):
     try:
         entry = selectors.detail_entry(pk)
     except TaskProgress.DoesNotExist:  # an approved correction lives on in the entry it corrected
-        merged = TaskProgress.history.filter(id=pk, corrects__isnull=False).values_list(
-            "corrects_id", flat=True).first()
-        if merged is None or not TaskProgress.objects.filter(pk=merged).exists():
+        merged = merged_into(TaskProgress, pk)
+        if merged is None:
             raise Http404(_("没有这条进展记录。"))
         return redirect("tasks:progress_detail", pk=merged)
     task = entry.task

@@ -95,11 +95,8 @@ def _review_cell(figure) -> str:
         html.append(format_html(' <span class="flag" title="{}">{}</span>', figure.flag_comment,
                                 _("待核查")))
     if figure.corrects_id:
-        approved = figure.corrects
-        shown = (_("已完成") if approved.done else _("未完成")) if approved.done is not None \
-            else num(approved.value, 4)
         html.append(format_html('\n<div class="muted small">{}{}</div>',
-                                _("更正；计入进度的仍为已审核值："), shown))
+                                _("更正；计入进度的仍为已审核值："), figure.corrects.shown))
     if figure.review_status == ReviewStatus.RETURNED:
         html.append(format_html('\n<div class="returned">{}{}</div>', _("退回原因："),
                                 figure.return_reason))
@@ -171,7 +168,7 @@ def _base_state(figure) -> str:
     text = figure.get_review_status_display()
     if figure.corrects_id:
         text = _("更正，%(state)s；计入的仍为已审核值：%(value)s") % {
-            "state": text, "value": num(figure.corrects.value, 4)}
+            "state": text, "value": figure.corrects.shown}
     return format_html(' <span class="muted small">（{}）</span>', text)
 
 
