@@ -219,7 +219,7 @@ def detail_entry(pk: int) -> TaskProgress:
     entry = (
         TaskProgress.objects
         .select_related("task__plan__district", "task__lead_unit", "updated_by", "created_by",
-                        "approved_by", "corrects")
+                        "approved_by", "corrects", "correction")
         .prefetch_related(Prefetch("task__supporting_units",
                                    queryset=Unit.objects.order_by("tasksupport__position")))
         .get(pk=pk)

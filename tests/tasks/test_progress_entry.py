@@ -168,6 +168,8 @@ def test_it_changes_an_approved_entry_with_a_reason_and_sends_it_for_approval(
     page = html(lead.get(url(binhai_task)))
     assert "这是对已审核进展的更正" in page and "（推进中 · 40%）" in page
     assert 'name="percent" value="60"' in page  # the correction is what the lead unit edits
+    detail = html(lead.get(reverse("tasks:progress_detail", args=[entry.pk])))
+    assert "有一项更正正在填报或审核中" in detail and "推进中 · 60%（已提交）" in detail
 
     entries_approve(entries=[correction], user=coordinator_binhai)
     entry.refresh_from_db()
