@@ -18,7 +18,9 @@ from indicators.selectors import (
 )
 from indicators.validation import FigureCheck, check_figure, is_ratio
 from reporting.choices import ReviewStatus
-from reporting.services import EntryError, EntryInput, entries_save, explains_only
+from reporting.services import (
+    EntryError, EntryInput, entries_save, explains_only, missing_reason,
+)
 
 KEY_FIELDS = ("indicator_id", "year")
 
@@ -204,6 +206,12 @@ def figures_save(*, plan, year: int, rows: list[FigureRow], user, grid: list[Gri
         }
         if check.errors:
             errors[row.indicator.pk].update(check.errors)
+        # said with the row's other errors at once; a stale row gets the conflict message instead
+        stale = (existing.version if existing else 0) != row.version
+        missing = "" if stale else missing_reason(existing, values, row.change_reason,
+                                                  files=bool(row.evidence_file))
+        if missing:
+            errors[row.indicator.pk]["change_reason"] = [missing]
         # only a reason and remedy given: the value's warnings were answered at its approval
         if check.warnings and not explains_only(existing, values, files=bool(row.evidence_file)):
             warnings[row.indicator.pk].extend(check.warnings)

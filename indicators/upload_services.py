@@ -9,6 +9,7 @@ new, errors and warnings from the entry checks, conflicts with saves made since 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,7 +25,7 @@ from indicators.uploads import FigureUpload, UploadStatus
 from indicators.workbooks import STORED_FIELDS, VALUE_FIELDS, read_workbook
 from ipops.numbers import shown_value
 from reporting.choices import ReviewStatus
-from reporting.services import EXPLANATION
+from reporting.services import EXPLANATION, same_as_approved
 
 
 def upload_create(*, upload_file, district, plan, year: int, user) -> FigureUpload:
@@ -81,6 +82,8 @@ class PreviewRow:
     changes: list[Change] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What saving the row does to an approved figure or its correction (``_what``), else "".
+    what: str = ""
 
     @property
     def indicator(self):
@@ -165,6 +168,29 @@ def _changes(row: FigureRow, figure: Figure | None, stored_value, grid: GridRow)
     return changes
 
 
+def _what(figure: Figure | None, changes: list[Change]) -> str:
+    """What importing a changed row does when the figure was approved: the reporter should not
+    learn from the review queue that a cell they retyped made a correction."""
+    if figure is None or not changes:
+        return ""
+    if figure.review_status == ReviewStatus.APPROVED:
+        if {c.field for c in changes} <= EXPLANATION:
+            return _("说明滞后原因和整改措施：写在已审核的数据上，无需重新审核。")
+        return _("提出更正：须重新提交审核；审核通过前，看板和报表仍按已审核值 %(value)s。") % {
+            "value": _shown(figure)}
+    if figure.corrects_id:
+        after = copy.copy(figure)
+        for change in changes:
+            if change.field in STORED_FIELDS:
+                setattr(after, change.field, change.new)
+        if same_as_approved(after):
+            return _("撤销更正：数据恢复为已审核值 %(value)s，更正不再送审。") % {
+                "value": _shown(figure.corrects)}
+        return _("修改更正：审核通过前，看板和报表仍按已审核值 %(value)s。") % {
+            "value": _shown(figure.corrects)}
+    return ""
+
+
 def _version_conflict(figure: Figure | None, version: int) -> str:
     if figure is None and version == 0 or figure is not None and figure.version == version:
         return ""
@@ -208,6 +234,7 @@ def upload_preview(upload: FigureUpload, *, rows: list[GridRow] | None = None) -
                              changes=[] if untouched else _changes(figure_row, figure,
                                                                   stored_value, grid))
         if preview.changed:
+            preview.what = _what(figure, preview.changes)
             preview.errors = [m for messages in check.errors.values() for m in messages]
             preview.warnings = list(check.warnings)
             conflict = _version_conflict(figure, version)

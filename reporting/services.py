@@ -12,6 +12,7 @@ settings), so the check and the write cannot interleave with another writer.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -136,10 +137,33 @@ def _correction_of(approved, user):
     return correction
 
 
-def _same_as_approved(correction) -> bool:
+def same_as_approved(correction) -> bool:
     """A correction brought back to the approved values: nothing left to correct."""
     return all(getattr(correction, f.attname) == getattr(correction.corrects, f.attname)
                for f in content_fields(type(correction)) if f.name != "is_sample")
+
+
+LOCKED = gettext_noop("此项已审核锁定；更正须填写修改原因，并重新提交审核。")
+NEEDS_REASON = gettext_noop("更正须填写修改原因。")
+
+
+def missing_reason(entry, values: dict, reason: str, *, files: bool = False) -> str:
+    """Why storing ``values`` on ``entry`` (as its reporter works on it) needs the 修改原因 that
+    ``reason`` does not give: a change of an approved entry, or a correction that would remain
+    one; else "". ``entries_save`` refuses such a change; a form can say it beside the field at
+    the same time as its other errors."""
+    if entry is None or reason.strip() or explains_only(entry, values, files=files):
+        return ""
+    if entry.review_status == ReviewStatus.APPROVED:
+        changes = files or any(getattr(entry, k) != v for k, v in values.items())
+        return _(LOCKED) if changes else ""
+    if entry.corrects_id:
+        after = copy.copy(entry)
+        for name, value in values.items():
+            setattr(after, name, value)
+        if after.has_content and (files or not same_as_approved(after)):
+            return _(NEEDS_REASON)
+    return ""
 
 
 def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: list[EntryInput],
@@ -177,11 +201,12 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             if not diff and not files and entry.pk and not reworded:
                 continue
             explaining = explains_only(entry, values, files=bool(files))
+            missing = missing_reason(entry, values, item.reason, files=bool(files))
+            if missing:
+                errors[item.key] = missing
+                needs_reason.add(item.key)
+                continue
             if entry.review_status == ReviewStatus.APPROVED and not explaining:
-                if not item.reason.strip():
-                    errors[item.key] = _("此项已审核锁定；更正须填写修改原因，并重新提交审核。")
-                    needs_reason.add(item.key)
-                    continue
                 entry = _correction_of(entry, user)
             for name, value in diff.items():
                 setattr(entry, name, value)
@@ -192,12 +217,8 @@ def entries_save(*, model: type[Model], key_fields: tuple[str, ...], inputs: lis
             if entry.corrects_id and not entry.has_content:
                 errors[item.key] = _("已审核的数据不能更正为空；如要撤销更正，请改回已审核的数据。")
                 continue
-            if entry.corrects_id and entry.pk and not files and _same_as_approved(entry):
+            if entry.corrects_id and entry.pk and not files and same_as_approved(entry):
                 withdrawn.append(entry)  # back to what was approved: the correction is withdrawn
-                continue
-            if entry.corrects_id and not explaining and not item.reason.strip():
-                errors[item.key] = _("更正须填写修改原因。")
-                needs_reason.add(item.key)
                 continue
             if not explaining:
                 entry.change_reason = item.reason.strip()  # a correction's; no other draft has one

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from plans.models import Unit
 from reporting.choices import ReviewStatus
 from reporting.evidence import validate_evidence
+from reporting.services import missing_reason
 from tasks.choices import ProgressStatus
 from tasks.models import Task
 from tasks.selectors import unit_rows
@@ -121,27 +122,28 @@ class ProgressForm(forms.Form):
                 self.add_error("remedy", how)
         if self.submitting and not data.get("narrative", "").strip():
             self.add_error("narrative", _("提交审核前请填写进展情况。"))
-        if self.locked and "change_reason" in self.fields and self._changes(data) \
-                and not data.get("change_reason", "").strip():
-            self.add_error("change_reason", _("此项已审核锁定；更正须填写修改原因，并重新提交审核。"))
+        if "change_reason" in self.fields:  # with the other errors, as entries_save would say it
+            files = bool(data.get("evidence_file") or data.get("clear_evidence"))
+            missing = missing_reason(self.entry, self._values(data), data.get("change_reason", ""),
+                                     files=files)
+            if missing:
+                self.add_error("change_reason", missing)
         return data
 
-    def _changes(self, data) -> bool:
-        entry = self.entry
-        if data.get("evidence_file") or data.get("clear_evidence"):
-            return True
-        return any(
-            name in data and data[name] != getattr(entry, name)
-            for name in ("status", "percent", "narrative", "reason", "remedy", "evidence_link")
-        )
+    VALUES = ("status", "percent", "narrative", "reason", "remedy", "evidence_link")
+
+    def _values(self, data) -> dict:
+        """The values to store, an invalid one (not in ``data``) as the entry has it."""
+        values = {name: data[name] if name in data else getattr(self.entry, name, None)
+                  for name in self.VALUES}
+        for name in ("narrative", "reason", "remedy"):
+            values[name] = (values[name] or "").strip()
+        return values
 
     def entry_values(self) -> dict:
         """The values to store (reporting.services.entries_save ``values``)."""
         data = self.cleaned_data
-        values = {name: data[name] for name in
-                  ("status", "percent", "narrative", "reason", "remedy", "evidence_link")}
-        for name in ("narrative", "reason", "remedy"):
-            values[name] = values[name].strip()
+        values = self._values(data)
         upload = data.get("evidence_file")
         if isinstance(upload, UploadedFile):
             values["evidence_file"] = upload

@@ -63,14 +63,16 @@ def task_label(task: Task) -> str:
 
 # The list page.
 
-def task_rows(*, district: District, year: int) -> QuerySet[Task]:
+def task_rows(*, district: District, year: int, working: bool = True) -> QuerySet[Task]:
     """The task rows (tasks with no sub-items) of the district's plans that cover ``year``.
 
     Annotated with the latest progress's ``progress_status`` and ``progress_review`` (for the
-    filters) and ordered with delayed or returned rows first, then in plan order.
+    filters) and ordered with delayed or returned rows first, then in plan order. ``working``:
+    the entries as their reporters work on them (a pending correction in place of the approved
+    entry); else as reviewed (the approved entry), for those who only read.
     """
     latest = (
-        TaskProgress.objects.working().filter(task=OuterRef("pk"), year=year)
+        _entries(working).filter(task=OuterRef("pk"), year=year)
         .annotate(rank=PERIOD_RANK).order_by("-rank")
     )
     return (
@@ -101,21 +103,28 @@ def round_deadline(year: int) -> datetime.date | None:
     return ReportingRound.objects.filter(year=year).values_list("deadline", flat=True).first()
 
 
+def _entries(working: bool):
+    return TaskProgress.objects.working() if working else TaskProgress.objects.originals()
+
+
 def progress_rows(rows: QuerySet[Task], *, year: int, deadline: datetime.date | None = None,
-                  today: datetime.date | None = None) -> list[Task]:
+                  today: datetime.date | None = None, working: bool = True) -> list[Task]:
     """Evaluate ``rows`` (from ``task_rows``) and attach to each row what the list shows.
 
     ``label``, ``headings`` (list of Heading), ``latest`` (TaskProgress or None),
     ``year_contributions`` (this year's TaskContribution list), ``overdue`` (the round's
     deadline passed and the whole-year entry is not submitted), ``late`` (submitted after the
-    deadline). Five queries whatever the number of rows.
+    deadline). ``working`` as for ``task_rows``; as reviewed, ``latest.pending_correction``
+    says whether a correction of an approved entry awaits review. Five queries whatever the
+    number of rows.
     """
     today = today or timezone.localdate()
     rows = list(
         rows.prefetch_related(
             supporting_units_prefetch(),
-            Prefetch("progress", queryset=TaskProgress.objects.working().filter(year=year)
-                     .select_related("updated_by"), to_attr="year_progress"),
+            Prefetch("progress", queryset=_entries(working).filter(year=year)
+                     .select_related("updated_by", *([] if working else ["correction"])),
+                     to_attr="year_progress"),
             Prefetch("contributions", queryset=TaskContribution.objects.filter(year=year),
                      to_attr="year_contributions"),
         )
@@ -129,6 +138,10 @@ def progress_rows(rows: QuerySet[Task], *, year: int, deadline: datetime.date | 
                 and row.latest.review_status in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED))
         row.overdue = bool(deadline and today > deadline and not done)
         row.late = bool(row.latest and row.latest.submitted_late)
+        if row.latest is not None and not working:
+            correction = getattr(row.latest, "correction", None)
+            row.latest.pending_correction = bool(
+                correction and correction.review_status == ReviewStatus.SUBMITTED)
     return rows
 
 

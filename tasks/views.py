@@ -86,14 +86,18 @@ def progress_list(request, code: str, year: int):
     unit_id = user_unit_id(user)
     span = district.plans.aggregate(first=Min("start_year"), last=Max("end_year"))
 
-    rows = selectors.task_rows(district=district, year=year)
+    # Those who report or review see the entries being worked on; those who only read (leaders,
+    # assessors) see what was approved, as on every dashboard.
+    working = user.has_perm("indicators.enter_figures", district)
+    rows = selectors.task_rows(district=district, year=year, working=working)
     if unit_id:
         rows = selectors.unit_rows(rows, unit_id)
     filterset = ProgressFilterSet(request.GET or None, queryset=rows, district=district,
                                   with_unit=not unit_id)
     deadline = selectors.round_deadline(year)
     today = timezone.localdate()
-    rows = selectors.progress_rows(filterset.qs, year=year, deadline=deadline, today=today)
+    rows = selectors.progress_rows(filterset.qs, year=year, deadline=deadline, today=today,
+                                   working=working)
     for row in rows:
         row.can_report = user.has_perm("tasks.report_progress", row)
         row.can_contribute = user.has_perm("tasks.contribute", row)

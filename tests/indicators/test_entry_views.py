@@ -750,3 +750,20 @@ def test_a_correction_keeps_a_reason(reporter, coordinator):
     error = content.index(f'id="id_i{ind("7").pk}-change_reason_error"')
     assert "更正须填写修改原因" in content[error:error + 200]
     assert Figure.objects.get(corrects__isnull=False).change_reason == "统计局更正年报"
+
+
+def test_a_correction_is_told_every_missing_thing_at_once(reporter, coordinator):
+    """A big move without a note and without a 修改原因: both are asked for in one answer."""
+    approved_seven(reporter, coordinator, value="20000")
+    Figure.objects.create(indicator=ind("7"), year=2022, value=Decimal(17000),
+                          review_status=ReviewStatus.APPROVED)
+    content = grid_post(reporter, {"7-value": "40000"}).content.decode()
+    error = content.index(f'id="id_i{ind("7").pk}-change_reason_error"')
+    assert "此项已审核锁定；更正须填写修改原因" in content[error:error + 200]
+    assert "与上年已审核值 17000 相比变动 135.29%，超过 50%" in content
+    assert not Figure.objects.filter(corrects__isnull=False).exists()
+    # Given both, it is saved as a correction.
+    response = grid_post(reporter, {"7-value": "40000", "7-note": "新口径含外观设计",
+                                    "7-change_reason": "统计局更正年报"})
+    assert response.status_code == 302
+    assert Figure.objects.get(corrects__isnull=False).value == 40000

@@ -205,6 +205,7 @@ def test_it_asks_a_note_for_a_big_move_and_a_reason_to_change_an_approved_figure
     })
     html = client.get(confirm_url(upload)).content.decode()
     assert "未通过检查" not in html
+    assert "提出更正：须重新提交审核；审核通过前，看板和报表仍按已审核值 3000。" in html
     assert client.post(confirm_url(upload), {"action": "confirm"}).status_code == 302
     approved = Figure.objects.get(indicator__plan=binhai, indicator__number="13", year=YEAR,
                                   corrects=None)
@@ -410,6 +411,7 @@ def test_a_reason_and_remedy_alone_are_written_on_an_approved_figure(
                                        ("13", "remedy"): "对接市中院统计"})
     html = client.get(confirm_url(upload)).content.decode()
     assert "未通过检查" not in html and "修改原因" not in html.split("<table")[1]
+    assert "说明滞后原因和整改措施：写在已审核的数据上，无需重新审核。" in html
     assert client.post(confirm_url(upload), {"action": "confirm"}).status_code == 302
     figure = Figure.objects.get(indicator__plan=binhai, indicator__number="13", year=YEAR)
     assert (figure.value, figure.review_status, figure.reason, figure.remedy) == (
@@ -428,7 +430,22 @@ def test_a_corrections_reason_can_be_reworded_alone(client_for, reporter_binhai,
     upload = uploaded(client, binhai, {("13", "change_reason"): "市中院更正统计"})
     html = client.get(confirm_url(upload)).content.decode()
     assert "市中院更正统计" in html and "未通过检查" not in html
+    assert "修改更正：审核通过前，看板和报表仍按已审核值 3000。" in html
     assert client.post(confirm_url(upload), {"action": "confirm"}).status_code == 302
     correction = Figure.objects.get(indicator__plan=binhai, indicator__number="13", year=YEAR,
                                     corrects__isnull=False)
     assert (correction.value, correction.change_reason) == (3100, "市中院更正统计")
+
+
+def test_the_preview_says_a_correction_brought_back_is_withdrawn(client_for, reporter_binhai,
+                                                                 coordinator_binhai, binhai):
+    approve(binhai, YEAR, coordinator_binhai, "13", "3000")
+    client = client_for(reporter_binhai)
+    upload = uploaded(client, binhai, {("13", "value"): 3100, ("13", "change_reason"): "法院更正"})
+    assert client.post(confirm_url(upload), {"action": "confirm"}).status_code == 302
+    upload = uploaded(client, binhai, {("13", "value"): 3000})
+    html = client.get(confirm_url(upload)).content.decode()
+    assert "撤销更正：数据恢复为已审核值 3000，更正不再送审。" in html
+    assert client.post(confirm_url(upload), {"action": "confirm"}).status_code == 302
+    figures = Figure.objects.filter(indicator__plan=binhai, indicator__number="13", year=YEAR)
+    assert [(f.value, f.review_status) for f in figures] == [(3000, "approved")]

@@ -182,6 +182,30 @@ def test_it_changes_an_approved_entry_with_a_reason_and_sends_it_for_approval(
         reverse("tasks:progress_detail", args=[entry.pk])
 
 
+def test_the_progress_list_shows_a_reader_the_approved_entry_under_correction(
+        lead, binhai_task, coordinator_binhai, client_for, leader_binhai):
+    entry = approved_entry(lead, binhai_task, coordinator_binhai)
+    lead.post(url(binhai_task), post_data(version=entry.version, percent="60", action="submit",
+                                          change_reason="统计口径更正"))
+    list_url = reverse("tasks:progress_list", kwargs={"code": "binhai", "year": YEAR})
+
+    def row(client):
+        page = html(client.get(list_url))
+        return page.split(binhai_task.text[:20], 1)[1].split("</tr>", 1)[0]
+
+    leader = client_for(leader_binhai)
+    # The leader reads what the dashboards count: the approved 40%, a correction pending.
+    seen = row(leader)
+    assert '<div class="pct">40%</div>' in seen and "更正待审核" in seen and "已审核" in seen
+    # Those who report and review work on the correction: 60%, submitted, marked 更正.
+    worked = row(client_for(coordinator_binhai))
+    assert '<div class="pct">60%</div>' in worked and "更正待审核" not in worked
+    assert ">更正</span>" in worked
+    # Filtered by review status, the leader finds the row among the approved ones.
+    approved = html(leader.get(list_url + "?review=approved"))
+    assert binhai_task.text[:20] in approved
+
+
 def dashboard_percent(task) -> int:
     return (Task.objects.filter(pk=task.pk).annotate(**approved_latest(YEAR))
             .values_list("dash_percent", flat=True).get())
@@ -286,3 +310,27 @@ def test_it_warns_of_a_newer_version_even_when_the_form_has_errors(client_for, b
     assert "推进状态为“滞后”，须填写滞后原因。" in page
     assert "在您打开本页之后，reporter_binhai 于" in page
     assert "先保存的内容" in page
+
+
+def test_a_correction_is_told_every_missing_thing_at_once(lead, binhai_task, coordinator_binhai):
+    entry = approved_entry(lead, binhai_task, coordinator_binhai)
+    page = html(lead.post(url(binhai_task), post_data(version=entry.version, status="delayed",
+                                                      percent="30")))
+    assert "推进状态为“滞后”，须填写滞后原因。" in page
+    assert "此项已审核锁定；更正须填写修改原因，并重新提交审核。" in page
+    assert not TaskProgress.objects.filter(corrects=entry).exists()
+
+
+def test_an_approved_delay_is_explained_without_a_correction(lead, binhai_task, coordinator_binhai):
+    lead.post(url(binhai_task), post_data(action="submit", status="delayed", percent="30",
+                                          reason="资金未到位", remedy="追加预算"))
+    entry = TaskProgress.objects.get()
+    entries_approve(entries=[entry], user=coordinator_binhai)
+    entry.refresh_from_db()
+    response = lead.post(url(binhai_task), post_data(
+        version=entry.version, status="delayed", percent="30", reason="专项资金下半年才到位",
+        remedy="追加预算，四季度集中推进"))
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.review_status, entry.reason) == ("approved", "专项资金下半年才到位")
+    assert not TaskProgress.objects.filter(corrects=entry).exists()
