@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from indicators.choices import Attribute, Kind
 from indicators.models import Indicator
@@ -63,6 +64,19 @@ class IndicatorFilterSet(django_filters.FilterSet):
     def by_status(self, queryset, name, value):
         return queryset
 
+    def applied(self) -> dict:
+        """The filters in force: those given with a value the form accepts."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        return {name: value for name, value in self.form.cleaned_data.items() if value}
+
+    def ignored(self) -> str:
+        """The labels of the filters given with a value the form refuses ("" when none)."""
+        if not self.is_bound:
+            return ""
+        return pgettext("list separator", "、").join(str(self.form.fields[name].label) for name in self.form.errors)
+
     def status_of_rows(self, rows):
-        wanted = self.form.cleaned_data.get("status") if self.form.is_valid() else ""
+        wanted = self.applied().get("status")
         return [r for r in rows if r.progress.status.value == wanted] if wanted else rows

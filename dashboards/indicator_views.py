@@ -16,14 +16,8 @@ from indicators.choices import Concept
 from indicators.models import Indicator
 from indicators.progress import legend
 from indicators.selectors import progress_band
+from ipops.years import asked_year
 from plans.models import Plan
-
-
-def _asked_year(request) -> int | None:
-    value = request.GET.get("year", "")
-    if value.isdigit() and 1949 <= int(value) <= 2100:
-        return int(value)
-    return None
 
 
 def indicator_view(request, pk):
@@ -33,7 +27,7 @@ def indicator_view(request, pk):
         Indicator.objects.select_related("plan__district", "quantity_indicator"), pk=pk)
     district = indicator.plan.district
     require_perm(request, "plans.view_district", district)
-    page = indicator_page(indicator=indicator, year=_asked_year(request))
+    page = indicator_page(indicator=indicator, year=asked_year(request))
     return render(request, "dashboards/indicator_detail.html", {
         "page": page, "indicator": indicator, "plan": indicator.plan, "district": district,
         "year": page.year, "years": page.years, "chart": indicator_chart(page),
@@ -49,11 +43,11 @@ def compare_view(request, concept):
         raise Http404("unknown concept")
     chosen = request.GET.get("concept", "")
     if chosen in Concept.values and chosen != concept:  # the concept switch (a plain GET form)
-        year = _asked_year(request)
+        year = asked_year(request)
         return redirect(reverse("dashboards:compare", args=[chosen])
                         + (f"?year={year}" if year else ""))
     districts = visible_districts(request.user)
-    year = _asked_year(request) or compare_default_year(concept, districts)
+    year = asked_year(request) or compare_default_year(concept, districts)
     years = compare_years(concept, districts)
     if year not in years:
         years = sorted(set(years) | {year})
@@ -70,7 +64,7 @@ def plan_view(request, pk):
     """A plan: title, issuer, period, source, the transcription note, counts and indicators."""
     plan = get_object_or_404(Plan.objects.select_related("district"), pk=pk)
     require_perm(request, "plans.view_district", plan.district)
-    year = _asked_year(request) or plan_default_year(plan)
+    year = asked_year(request) or plan_default_year(plan)
     return render(request, "dashboards/plan_detail.html", {
         "plan": plan, "district": plan.district, "counts": plan_counts(plan),
         "rows": plan_rows(plan, year), "year": year,

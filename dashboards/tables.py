@@ -82,10 +82,16 @@ class IndicatorProgressTable(tables.Table):
         orderable = True
         per_page = 25
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, year: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._bar_words = (gettext("完成率"), gettext("序时进度"))
         self._indicator_url = url_maker("dashboards:indicator")
+        self._year_query = f"?year={year}" if year else ""  # the indicator page of the same year
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        """The page size the address asks for, within 1–100 (a negative one broke the pages)."""
+        per_page = min(max(int(per_page or self._meta.per_page), 1), 100)
+        super().paginate(*args, per_page=per_page, **kwargs)
 
     def body(self) -> str:
         """The rows of the current page, each cell as its column's ``cell_<name>`` writes it."""
@@ -104,7 +110,8 @@ class IndicatorProgressTable(tables.Table):
     def cell_name(self, record):
         indicator = record.indicator
         unit = indicator.unit
-        return format_html('<a href="{}">{}</a>{}', self._indicator_url(indicator.pk),
+        return format_html('<a href="{}{}">{}</a>{}', self._indicator_url(indicator.pk),
+                           self._year_query,
                            indicator.name,
                            format_html('<span class="muted">（{}）</span>', unit) if unit else "")
 

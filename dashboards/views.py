@@ -15,6 +15,7 @@ from dashboards.selectors import (
 from dashboards.tables import IndicatorProgressTable, task_board_rows
 from indicators.models import Indicator
 from indicators.progress import legend
+from ipops.years import asked_year
 from indicators.selectors import progress_band
 from plans.models import Unit
 from tasks.choices import ProgressStatus
@@ -23,10 +24,7 @@ from tasks.choices import ProgressStatus
 
 def _year(request, districts) -> int:
     """The year "as of": the one asked for, else the latest year with approved figures."""
-    value = request.GET.get("year", "")
-    if value.isdigit() and 1949 <= int(value) <= 2100:
-        return int(value)
-    return data_year(districts)
+    return asked_year(request) or data_year(districts)
 
 
 def _task_labels() -> dict:
@@ -42,8 +40,7 @@ def overview_view(request):
     districts = visible_districts(request.user)
     if not districts.exists():
         raise PermissionDenied
-    chosen = request.GET.get("year", "")
-    year = int(chosen) if chosen.isdigit() and 1949 <= int(chosen) <= 2100 else None
+    year = asked_year(request)
     summaries, heat = overview(districts=districts, year=year)
     latest = max(s.year for s in summaries)
     sort = "attention" if request.GET.get("sort") == "attention" else ""
@@ -67,10 +64,11 @@ def district_view(request, code):
     year = _year(request, [district])
     filterset = IndicatorFilterSet(request.GET or None, district=district,
                                    queryset=Indicator.objects.filter(plan__district=district))
-    indicators = filterset.qs if filterset.is_bound and filterset.is_valid() else None
+    # A filter value the form refuses (an edited address) is ignored and said; the others apply.
+    indicators = filterset.qs if filterset.is_bound else None
     rows = district_rows(district=district, year=year, indicators=indicators)
     shown = filterset.status_of_rows(rows) if filterset.is_bound else rows
-    table = IndicatorProgressTable(shown)
+    table = IndicatorProgressTable(shown, year=year)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     tasks = task_statuses(district=district, year=year)
     return render(request, "dashboards/district.html", {
@@ -80,7 +78,7 @@ def district_view(request, code):
         "chart_percent": charts.percent_by_indicator(shown),
         "chart_categories": charts.status_by_category(shown),
         "chart_units": charts.tasks_by_unit(tasks, _task_labels()) if tasks else None,
-        "query": request.GET.urlencode(),
+        "query": urlencode({"year": year, **filterset.applied()}),
     })
 
 

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from indicators.choices import Attribute, Comparator
 from reporting import xlsx
 from reports import layout
-from reports.selectors import IndicatorReport, IndicatorRow, is_adjusted, plain
+from reports.selectors import IndicatorReport, IndicatorRow, is_adjusted, plain, shown_decimals
 
 SHEET = "指标完成情况"
 HEADER_ROWS = (3, 4)
@@ -98,10 +98,14 @@ def _cells(row: IndicatorRow, cols: list[Column]) -> list:
                 if actual.done is not None:
                     value = _("已完成") if actual.done else _("未完成")
                 style = layout.CENTERED
+            elif actual is not None and actual.judged_as == "growth":
+                value = layout.rounded(actual.actual)
+                style = _computed(indicator.unit, actual.actual, row.decimals)
             else:
                 value, style = layout.rounded(actual.actual if actual else None), numeric
         elif key == "expected":
-            value, style = layout.rounded(progress.expected), numeric
+            value = layout.rounded(progress.expected)
+            style = _computed(indicator.unit, progress.expected, row.decimals)
         elif key == "percent":
             value = layout.rounded(progress.percent, "0.01")
             style = layout.NUMBER.replace(number_format=layout.PERCENT_FORMAT)
@@ -112,6 +116,12 @@ def _cells(row: IndicatorRow, cols: list[Column]) -> list:
             value, style = row.note, layout.TEXT
         cells.append((value, style))
     return cells
+
+
+def _computed(unit: str, value, decimals: int):
+    """The style of a computed value: with the decimals the pages show of it."""
+    return layout.NUMBER.replace(number_format=layout.number_format(
+        unit, shown_decimals(value, decimals)))
 
 
 def _target(target, fmt: str):

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Mapping
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -175,6 +175,14 @@ def decimals_needed(values) -> int:
             exponent = value.normalize().as_tuple().exponent
             places = max(places, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
     return min(places, 2)
+
+
+def shown_decimals(value: Decimal | None, at_least: int = 0) -> int:
+    """The decimals (0–2) the pages show of a computed value (序时进度, a growth rate), and at
+    least ``at_least``: a 序时进度 of 1.3333 reads 1.33 as on the dashboard, not 1."""
+    if value is None or not value.is_finite():
+        return at_least
+    return max(at_least, decimals_needed([value.quantize(Decimal("0.01"), ROUND_HALF_UP)]))
 
 
 def plain(value: Decimal | None) -> str:

@@ -27,7 +27,8 @@ from indicators.progress import STATUS_ORDER, STATUS_STYLE
 from reporting import xlsx
 from reports import layout
 from reports.selectors import (
-    TASK_STATUSES, DistrictSummary, SummaryReport, decimals_needed, task_status_label,
+    TASK_STATUSES, DistrictSummary, SummaryReport, decimals_needed, shown_decimals,
+    task_status_label,
 )
 
 SUMMARY_SHEET = "汇总"
@@ -258,12 +259,17 @@ def _indicator_values(d: DistrictSummary, row, labels) -> tuple[list, list]:
             target_value = layout.rounded(progress.target)
             target_style = _numeric(layout.target_format(fmt, comparator))
         actual, actual_style = layout.rounded(progress.actual), numeric
+        if progress.judged_as == "growth":
+            actual_style = _numeric(layout.number_format(
+                row.unit, shown_decimals(progress.actual, decimals)))
+    expected_style = _numeric(layout.number_format(
+        row.unit, shown_decimals(progress.expected, decimals)))
     number = int(row.number) if row.number.isdigit() else row.number
     values = [number, row.name, row.unit, target_value, progress.target_year, actual,
               layout.rounded(progress.expected), layout.rounded(progress.percent, "0.01"),
               labels[progress.status], d.notes.get(row.pk, "")]
     styles = [layout.CENTERED, layout.BODY, layout.CENTERED, target_style, YEAR, actual_style,
-              numeric, PERCENT, layout.indicator_status_style(progress.status), layout.TEXT]
+              expected_style, PERCENT, layout.indicator_status_style(progress.status), layout.TEXT]
     return values, styles
 
 

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import district_or_403
 from accounts.selectors import visible_districts
+from ipops.years import YEARS
 from plans.models import Unit
 from reports import indicators, selectors, summary, tasks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-YEARS = range(1990, 2101)
 
 
 def _number(request, name: str) -> int | None:

@@ -72,6 +72,32 @@ def test_the_dashboard_filters_by_category_kind_status_and_text(binhai_figures, 
         .values_list("number", flat=True))
 
 
+def test_a_filter_value_the_form_refuses_is_ignored_and_said(binhai_figures, leader_binhai,
+                                                              client_for):
+    client = client_for(leader_binhai)
+    url = reverse("dashboards:district", args=["binhai"])
+    response = client.get(url, {"year": "2023", "category": "zzz", "q": "有效发明", "kind": "x"})
+    assert set(statuses_shown(response)) == {"7"}  # the search still applies
+    content = response.content.decode()
+    assert "筛选条件“类别、指标类型”的值无效，已忽略。" in content
+    # The download asks for what the page shows: the year and the filters in force, once.
+    link = reverse("reports:indicators", args=["binhai"]) + "?year=2023&amp;q=%E6%9C%89%E6%95%88"
+    assert link in content and "zzz" not in content.split("下载指标完成情况表")[0][-300:]
+    fallback = client.get(url, {"year": "abc"}).content.decode()
+    assert reverse("reports:indicators", args=["binhai"]) + '?year=2023"' in fallback
+    # The indicator page opens at the dashboard's year.
+    seven = Indicator.objects.get(plan__district__code="binhai", number="7")
+    assert f'href="{reverse("dashboards:indicator", args=[seven.pk])}?year=2023"' in content
+
+
+@pytest.mark.parametrize("per_page", ["-1", "0", "abc", "100000"])
+def test_any_page_size_in_the_address_gives_a_page(per_page, leader_binhai, client_for):
+    response = client_for(leader_binhai).get(reverse("dashboards:district", args=["binhai"]),
+                                             {"year": 2023, "per_page": per_page})
+    assert response.status_code == 200
+    assert 0 < len(response.context["table"].page.object_list) <= 100
+
+
 def test_the_overview_shows_only_the_districts_granted(binhai_figures, leader_binhai, leader_all,
                                                       reporter_wuqing, client_for):
     content = client_for(leader_all).get(reverse("dashboards:overview"), {"year": 2023}).content.decode()

@@ -97,7 +97,7 @@ def test_the_dashboard_table_writes_each_cell(binhai_figures, leader_binhai, cli
     (seven,) = [r for r in rows if "有效发明专利量<" in r]
     url = reverse("dashboards:indicator",
                   args=[Indicator.objects.get(plan__district__code="binhai", number="7").pk])
-    assert f'<a href="{url}">有效发明专利量</a><span class="muted">（件）</span>' in seven
+    assert f'<a href="{url}?year=2023">有效发明专利量</a><span class="muted">（件）</span>' in seven
     assert '<td class="num">25000<div class="muted small">2024</div></td>' in seven
     assert '<td class="num">21022</td><td class="num">21500</td>' in seven  # 序时进度, actual
     assert ('<div class="bar" title="完成率 70.7% · 序时进度 66.7%"><span class="fill" '

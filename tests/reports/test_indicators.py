@@ -237,3 +237,23 @@ def test_it_ignores_filter_values_that_do_not_exist():
     filters = IndicatorFilters.from_query({"status": "maybe", "kind": "x", "attribute": "y",
                                            "category": " 创造 ", "q": ""})
     assert filters == IndicatorFilters(category="创造")
+
+
+def test_computed_values_show_the_decimals_the_dashboard_shows(binhai_data):
+    """A 序时进度 of 1.3333 reads 1.33, not 1 (which would seem to meet it); a growth rate two
+    decimals, as on the dashboard."""
+    ws, report = sheet_of("binhai", 2023)
+    cols = columns_of(report)
+    fractional = 0
+    for row in report.rows:
+        expected = cell(ws, report, row.indicator.number, "expected")
+        if isinstance(expected.value, (int, float)) and expected.value != int(expected.value):
+            fractional += 1
+            shown = Decimal(str(round(expected.value, 2))).normalize()
+            places = expected.number_format.split(".")[1].count("0") \
+                if "." in expected.number_format else 0
+            assert places >= -shown.as_tuple().exponent, row.indicator.number
+    assert fractional >= 1
+    assert cell(ws, report, "T5", "actual:2023").number_format == '0.00"%"'
+    assert cell(ws, report, "7", "actual:2023").number_format == "#,##0"  # counts stay whole
+    assert ws.cell(row_of(ws, "7"), cols["expected"]).number_format == "#,##0"
