@@ -11,6 +11,7 @@ from dashboards.indicator_selectors import (
     compare_default_year, compare_rows, compare_years, indicator_page, plan_counts,
     plan_default_year, plan_rows,
 )
+from dashboards.selectors import judged_year
 from dashboards.tables import compare_table_rows
 from indicators.choices import Concept
 from indicators.models import Indicator
@@ -27,10 +28,12 @@ def indicator_view(request, pk):
         Indicator.objects.select_related("plan__district", "quantity_indicator"), pk=pk)
     district = indicator.plan.district
     require_perm(request, "plans.view_district", district)
-    page = indicator_page(indicator=indicator, year=asked_year(request))
+    asked = asked_year(request)
+    page = indicator_page(indicator=indicator,
+                          year=asked and judged_year(asked, indicator.plan.end_year))
     return render(request, "dashboards/indicator_detail.html", {
         "page": page, "indicator": indicator, "plan": indicator.plan, "district": district,
-        "year": page.year, "years": page.years, "chart": indicator_chart(page),
+        "year": page.year, "asked": asked, "years": page.years, "chart": indicator_chart(page),
         "legend": legend(progress_band()),
         "concept_label": Concept(indicator.concept).label if indicator.concept else "",
         "can_enter": request.user.has_perm("indicators.enter_figures", district),

@@ -44,6 +44,18 @@ def data_year(districts) -> int:
         Plan.objects.filter(district__in=districts).aggregate(last=Max("end_year"))["last"])
 
 
+def judged_year(year: int, last_end_year: int | None) -> int:
+    """The year a district or a plan is judged as of when ``year`` is asked: a year after its
+    plans have all ended is judged at their last year, their final result, as the comparison
+    judges a plan that has ended. Every page and workbook follows this rule."""
+    return min(year, last_end_year) if last_end_year else year
+
+
+def last_end_year(district) -> int | None:
+    """The last year of the district's plans (None without any)."""
+    return district.plans.aggregate(last=Max("end_year"))["last"]
+
+
 def year_within_plans(last_end_year: int | None) -> int:
     """This year, or the plans' last year when they have all ended."""
     today = timezone.localdate().year
@@ -325,14 +337,14 @@ def overview(*, districts, year: int | None = None):
     again. Of every district it reads only the heat map and the attention counts: ``for_cards``
     gives the cards a page shows the rest, and their plans.
     """
-    districts = list(districts.order_by("city", "code"))
+    districts = list(districts.annotate(last_end=Max("plans__end_year")).order_by("city", "code"))
     if year is None:
         latest = _latest_years(districts)
         fallback = max((y for y in latest.values() if y), default=None) or year_within_plans(
-            Plan.objects.filter(district__in=districts).aggregate(last=Max("end_year"))["last"])
-        years = {d.pk: latest.get(d.pk) or fallback for d in districts}
+            max((d.last_end for d in districts if d.last_end), default=None))
+        years = {d.pk: latest.get(d.pk) or judged_year(fallback, d.last_end) for d in districts}
     else:
-        years = {d.pk: year for d in districts}
+        years = {d.pk: judged_year(year, d.last_end) for d in districts}
     data = snapshots(districts, years, district_summary_data, keys=OVERVIEW_KEYS)
     summaries = [DistrictSummary(d, years[d.pk], data[d.pk]) for d in districts]
 

@@ -10,7 +10,8 @@ from accounts.selectors import visible_districts
 from dashboards import charts
 from dashboards.filters import IndicatorFilterSet
 from dashboards.selectors import (
-    data_year, district_rows, for_cards, overview, task_board, task_statuses,
+    data_year, district_rows, for_cards, judged_year, last_end_year, overview, task_board,
+    task_statuses,
 )
 from dashboards.tables import IndicatorProgressTable, task_board_rows
 from indicators.models import Indicator
@@ -22,9 +23,11 @@ from tasks.choices import ProgressStatus
 
 
 
-def _year(request, districts) -> int:
-    """The year "as of": the one asked for, else the latest year with approved figures."""
-    return asked_year(request) or data_year(districts)
+def _year(request, district) -> tuple[int, int]:
+    """The year asked for (else the latest year with approved figures), and the year the
+    district is judged as of: the same, or its plans' last year once they have all ended."""
+    asked = asked_year(request) or data_year([district])
+    return asked, judged_year(asked, last_end_year(district))
 
 
 def _task_labels() -> dict:
@@ -61,7 +64,7 @@ def overview_view(request):
 def district_view(request, code):
     """A district's indicators against target: table, filters and charts."""
     district = district_or_403(request, code, "plans.view_district")
-    year = _year(request, [district])
+    asked, year = _year(request, district)
     filterset = IndicatorFilterSet(request.GET or None, district=district,
                                    queryset=Indicator.objects.filter(plan__district=district))
     # A filter value the form refuses (an edited address) is ignored and said; the others apply.
@@ -72,7 +75,7 @@ def district_view(request, code):
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     tasks = task_statuses(district=district, year=year)
     return render(request, "dashboards/district.html", {
-        "district": district, "year": year, "years": range(year - 4, year + 2),
+        "district": district, "year": year, "asked": asked, "years": range(year - 4, year + 2),
         "filter": filterset, "table": table, "count": len(shown), "total": len(rows),
         "legend": legend(progress_band()),
         "chart_percent": charts.percent_by_indicator(shown),
@@ -85,7 +88,7 @@ def district_view(request, code):
 def task_board_view(request, code, unit_pk=None):
     """The district's task tree with the latest approved progress; per unit with red items first."""
     district = district_or_403(request, code, "plans.view_district")
-    year = _year(request, [district])
+    asked, year = _year(request, district)
     units = list(Unit.objects.filter(district=district, led_tasks__isnull=False).distinct()
                  .order_by("position", "name"))
     unit = None
@@ -99,7 +102,7 @@ def task_board_view(request, code, unit_pk=None):
     rows = task_board(district=district, year=year, unit=unit, status=status)
     own_unit = getattr(getattr(request.user, "profile", None), "unit_id", None)
     return render(request, "dashboards/task_board.html", {
-        "district": district, "year": year, "years": range(year - 4, year + 2),
+        "district": district, "year": year, "asked": asked, "years": range(year - 4, year + 2),
         "rows": rows, "units": units, "unit": unit, "status": status,
         "body": task_board_rows(rows, district=district, unit=unit, year=year, labels=labels),
         "task_labels": labels, "own_unit": own_unit, "counts": _count_statuses(rows, labels),

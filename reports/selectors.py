@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Mapping
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dashboards.models import DistrictSnapshot
-from dashboards.selectors import snapshot_rules, snapshots
+from dashboards.selectors import judged_year, snapshot_rules, snapshots
 from indicators.choices import Attribute, Kind
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import STATUS_ORDER, Progress, Status, TargetSpec
@@ -415,6 +415,7 @@ class DistrictSummary:
     every district at once, so no model instance per indicator, target or task."""
 
     district: District
+    year: int  # the year it is judged as of: the summary's, or its plans' last year after it
     plans: list[Plan] = field(default_factory=list)
     indicators: list[PlainIndicatorProgress] = field(default_factory=list)
     reported: int = 0  # indicators with an approved figure for the year (or a milestone done)
@@ -457,18 +458,29 @@ def summary_report(*, districts: QuerySet[District], year: int,
     data changes: three queries when every district's is current; the districts whose data
     changed since are computed again by ``summary_data`` and kept (seven queries more, whatever
     their number). The plans are read each time."""
-    districts = list(districts.order_by("city", "code"))
-    kept = snapshots(districts, {d.pk: year for d in districts},
-                     lambda missing: summary_data(list(missing), year),
+    districts = list(districts.annotate(last_end=Max("plans__end_year")).order_by("city", "code"))
+    years = {d.pk: judged_year(year, d.last_end) for d in districts}
+    kept = snapshots(districts, years, _summaries_by_year,
                      kind=DistrictSnapshot.SUMMARY, rules=snapshot_rules(SUMMARY_FORMAT))
     plans = defaultdict(list)
     for plan in (Plan.objects.filter(district__in=[d.pk for d in districts], start_year__lte=year,
-                                     end_year__gte=year).order_by("start_year", "pk")):
-        plans[plan.district_id].append(plan)
-    summaries = [_district_summary(d, plans[d.pk], kept[d.pk]) for d in districts]
+                                     end_year__gte=min(years.values(), default=year))
+                 .order_by("start_year", "pk")):
+        if plan.start_year <= years[plan.district_id] <= plan.end_year:
+            plans[plan.district_id].append(plan)
+    summaries = [_district_summary(d, years[d.pk], plans[d.pk], kept[d.pk]) for d in districts]
     return SummaryReport(year=year, as_of=today or timezone.localdate(), districts=summaries,
                          sample=any(kept[d.pk]["sample"] for d in districts),
                          band=progress_band())
+
+
+def _summaries_by_year(years: dict[int, int]) -> dict[int, dict]:
+    """``summary_data`` of each district (pk → the year it is judged as of)."""
+    by_year = defaultdict(list)
+    for pk, year in years.items():
+        by_year[year].append(pk)
+    return {pk: data for year, pks in by_year.items()
+            for pk, data in summary_data(pks, year).items()}
 
 
 def summary_data(district_ids: list[int], year: int) -> dict[int, dict]:
@@ -581,9 +593,10 @@ def _indicator(kept: list, district_id: int) -> PlainIndicatorProgress:
                                   quantity_id, target, Progress(**progress))
 
 
-def _district_summary(district: District, plans: list[Plan], kept: dict) -> DistrictSummary:
+def _district_summary(district: District, year: int, plans: list[Plan],
+                      kept: dict) -> DistrictSummary:
     return DistrictSummary(
-        district, plans, indicators=[_indicator(row, district.pk) for row in kept["indicators"]],
+        district, year, plans, indicators=[_indicator(row, district.pk) for row in kept["indicators"]],
         reported=kept["reported"], submitted=kept["submitted"], task_total=kept["task_total"],
         task_statuses=Counter(kept["task_statuses"]),
         delayed_tasks=[DelayedTask(*task) for task in kept["delayed"]],

@@ -133,9 +133,11 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return None if not whole else layout.rounded(Decimal(part * 100) / Decimal(whole), "0.01")
 
 
-def _summary_values(d: DistrictSummary) -> list:
+def _summary_values(d: DistrictSummary, report_year: int) -> list:
     counts, tasks = d.status_counts, d.task_counts
     plans = "；".join(plan.title for plan in d.plans) or _("本年度无在期方案")
+    if d.year != report_year:
+        plans = _("%(plans)s（已于 %(year)s 年结束，按期末评价）") % {"plans": plans, "year": d.year}
     return ([d.district.name, plans, len(d.indicators)]
             + [counts[s] for s in STATUS_ORDER]
             + [d.reported, d.submitted, _percent(d.reported, len(d.indicators)), d.task_total]
@@ -190,7 +192,7 @@ def _write_summary(wb, report: SummaryReport, legend: list) -> None:
 
     body = [layout.CENTERED, layout.BODY] + [COUNT] * 8 + [PERCENT, COUNT] + [COUNT] * 5 + [PERCENT]
     for d in report.districts:
-        sheet.append(_summary_values(d), body)
+        sheet.append(_summary_values(d, report.year), body)
     if report.districts:
         # counts add up; the rates are recomputed from the totals
         ind = sum(len(d.indicators) for d in report.districts)
@@ -283,6 +285,8 @@ def _write_district(wb, report: SummaryReport, d: DistrictSummary, name: str,
         "district": d.district.name, "year": report.year}, report.sample)
     sheet.append([title], xlsx.TITLE, height=26, merge=[(1, last)])
     plans = "；".join(layout.plan_label(p) for p in d.plans) or _("本年度无在期方案")
+    if d.year != report.year:
+        plans = _("%(plans)s（已于 %(year)s 年结束，按期末评价）") % {"plans": plans, "year": d.year}
     counts = "，".join(f"{STATUS_STYLE[s]['label']} {n}" for s, n in d.status_counts.items())
     sheet.append([_("方案：%(plans)s　数据截至：%(as_of)s　指标 %(n)s 项：%(counts)s") % {
         "plans": plans, "as_of": report.as_of.isoformat(), "n": len(d.indicators),

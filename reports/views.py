@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import district_or_403
 from accounts.selectors import visible_districts
+from dashboards.selectors import judged_year, last_end_year
 from ipops.years import YEARS
 from plans.models import Unit
 from reports import indicators, selectors, summary, tasks
@@ -56,7 +57,7 @@ def indicators_report(request, code: str):
     plan = selectors.plan_for(district, year or selectors.default_year(), plan_id)
     if plan is None:
         raise Http404(_("该区域没有这一方案。"))
-    year = _year(request, plan)
+    year = judged_year(_year(request, plan), plan.end_year)  # after its end: its last year
     report = selectors.indicator_report(
         district=district, plan=plan, year=year,
         filters=selectors.IndicatorFilters.from_query(request.GET))
@@ -83,8 +84,10 @@ def tasks_report(request, code: str):
     status = (request.GET.get("status") or "").strip()
     if status not in {str(s) for s in selectors.TASK_STATUSES}:
         status = ""
-    report = selectors.task_report(district=district, year=_year(request, plan), plan=plan,
-                                   unit=unit, status=status)
+    year = judged_year(_year(request, plan),
+                       plan.end_year if plan else last_end_year(district))
+    report = selectors.task_report(district=district, year=year, plan=plan, unit=unit,
+                                   status=status)
     return _workbook(tasks.workbook_bytes(report), tasks.filename(report))
 
 

@@ -121,8 +121,37 @@ def test_the_overview_shows_each_district_as_of_its_latest_year_by_default(
     summary = reverse("reports:summary")
     assert f'href="{summary}?year=2023">下载 2023 年汇总表（Excel）' in content  # the latest shown
     response = client_for(leader_all).get(reverse("dashboards:overview"), {"year": 2022})
-    assert {s.year for s in response.context["summaries"]} == {2022}
+    years = {s.district.code: s.year for s in response.context["summaries"]}
+    # 武清's plan ended in 2019: it is judged at its last year, its final result
+    assert years == {"baoshui": 2022, "binhai": 2022, "chaoyang": 2022, "hongqiao": 2022,
+                     "wuqing": 2019}
     assert f'href="{summary}?year=2022">下载 2022 年汇总表（Excel）' in response.content.decode()
+
+
+def test_a_year_after_the_plans_ended_is_judged_at_their_last_year_on_every_page(
+        binhai_figures, leader_all, client_for):
+    """Binhai's plan runs 2022–2024: asked 2026, every page shows 2024, and says so."""
+    client = client_for(leader_all)
+    note = "本区方案已于 2024 年结束：2026 年按方案期末 2024 年的情况显示。"
+    dashboard = client.get(reverse("dashboards:district", args=["binhai"]),
+                           {"year": 2026, "per_page": 100})
+    assert dashboard.context["year"] == 2024 and note in dashboard.content.decode()
+    engine = {r.indicator.number: r.progress.status.value
+              for r in indicators_progress(year=2024, district=District.objects.get(code="binhai"))}
+    assert statuses_shown(dashboard) == engine
+    board = client.get(reverse("dashboards:tasks", args=["binhai"]), {"year": 2026})
+    assert board.context["year"] == 2024 and note in board.content.decode()
+    assert len(board.context["rows"]) == Task.objects.rows().filter(
+        plan__district__code="binhai").count()
+    seven = Indicator.objects.get(plan__district__code="binhai", number="7")
+    page = client.get(reverse("dashboards:indicator", args=[seven.pk]), {"year": 2026})
+    assert page.context["year"] == 2024 and note in page.content.decode()
+    overview = client.get(reverse("dashboards:overview"), {"year": 2026})
+    years = {s.district.code: s.year for s in overview.context["summaries"]}
+    assert years["binhai"] == 2024 and years["wuqing"] == 2019 and years["hongqiao"] == 2026
+    # Within the plan's period nothing is said.
+    within = client.get(reverse("dashboards:district", args=["binhai"]), {"year": 2023})
+    assert "按方案期末" not in within.content.decode()
 
 
 def test_the_overview_counts_statuses_tasks_and_reporting(binhai_figures, leader_binhai,
@@ -231,9 +260,10 @@ def test_the_district_pages_run_constant_queries(size, leader_all, client_for,
 OVERVIEW_QUERIES = {True: 8, False: 9}
 OVERVIEW_COMPUTE_QUERIES = {True: 16, False: 19}
 # The dashboard's task chart reads each row's lead unit and status in one query (building the
-# task board, with its supporting units and headings, took three).
-DISTRICT_QUERIES = 10
-TASK_BOARD_QUERIES = 8
+# task board, with its supporting units and headings, took three). One more reads the last year
+# of the district's plans (a year after it is judged at that year).
+DISTRICT_QUERIES = 11
+TASK_BOARD_QUERIES = 9
 
 
 def test_the_overview_pages_its_district_cards_and_maps_every_district(leader_all, client_for):

@@ -78,8 +78,10 @@ def test_it_counts_statuses_reporting_and_tasks_per_district(summary_data):
     assert row[11] == 90
     assert row[12:17] == [0, 0, 1, 1, 88]
     assert row[17] == pytest.approx(100 / 90, abs=0.01)
-    # 武清's plan (2017–2019) is not in force in 2023
-    assert summary_row(ws, "武清区")[1] == "本年度无在期方案"
+    # 武清's plan (2017–2019) has ended: judged at its last year, as on every page
+    wuqing = summary_row(ws, "武清区")
+    assert wuqing[1] == "天津市武清区国家知识产权示范城市培育工作方案（已于 2019 年结束，按期末评价）"
+    assert wuqing[2] == Indicator.objects.filter(plan__district__code="wuqing").count()
     total = summary_row(ws, "合计")
     assert total[2] == sum(len(s.indicators) for s in report.districts)
     assert total[8] == 7 + 2  # 保税区: 9 and 12 (growth 1 has no 2023 figure)
@@ -217,11 +219,15 @@ def cells(wb) -> dict:
 
 def test_a_kept_summary_equals_one_computed_now(summary_data):
     computed = build()[1]
-    assert DistrictSnapshot.objects.filter(kind=DistrictSnapshot.SUMMARY, year=2023).count() == 5
+    assert DistrictSnapshot.objects.filter(kind=DistrictSnapshot.SUMMARY, year=2023).count() == 4
+    assert DistrictSnapshot.objects.get(kind=DistrictSnapshot.SUMMARY, year=2019).district.code \
+        == "wuqing"  # its plan ended in 2019
     kept = build()[1]
     assert kept == computed  # every indicator's progress, count, note and delayed task
     plans = Plan.objects.filter(start_year__lte=2023, end_year__gte=2023)
     engine = {row.pk: row for row in plans_progress(year=2023, plans=plans)}
+    engine.update({row.pk: row for row in plans_progress(
+        year=2019, plans=Plan.objects.filter(district__code="wuqing"))})
     rows = [row for summary in kept.districts for row in summary.indicators]
     assert len(rows) == len(engine) and any(row.quantity_indicator_id for row in rows)
     for row in rows:  # all the engine gave but the chart points, which the summary draws not

@@ -151,3 +151,18 @@ def test_the_dashboards_download_buttons_bring_the_filtered_workbooks(client_for
         response = client.get(links[0])
         assert response.status_code == 200, links[0]
         assert expected in load(response.content).worksheets[0]["A2"].value
+
+
+def test_a_year_after_the_plan_is_judged_at_its_last_year_as_on_the_pages(client_for,
+                                                                           leader_binhai):
+    """滨海's plan runs 2022–2024: asked 2026, both workbooks are those of 2024."""
+    client = client_for(leader_binhai)
+    after = load(client.get(indicators_url(query="year=2026")).content).worksheets[0]
+    last = load(client.get(indicators_url(query="year=2024")).content).worksheets[0]
+    assert [[c.value for c in row] for row in after.iter_rows(min_row=3)] == \
+        [[c.value for c in row] for row in last.iter_rows(min_row=3)]
+    tasks_after = load(client.get(tasks_url(query="year=2026")).content).worksheets[0]
+    tasks_last = load(client.get(tasks_url(query="year=2024")).content).worksheets[0]
+    assert [[c.value for c in row] for row in tasks_after.iter_rows(min_row=3)] == \
+        [[c.value for c in row] for row in tasks_last.iter_rows(min_row=3)]
+    assert tasks_after.max_row > 10  # its task rows, not "no plan in force"
