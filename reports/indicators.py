@@ -14,6 +14,7 @@ from io import BytesIO
 
 import openpyxl
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl.utils import get_column_letter
 
 from indicators.choices import Attribute, Comparator
@@ -21,7 +22,7 @@ from reporting import xlsx
 from reports import layout
 from reports.selectors import IndicatorReport, IndicatorRow, is_adjusted, plain, shown_decimals
 
-SHEET = "指标完成情况"
+SHEET = gettext_noop("指标完成情况")  # the sheet's name, in the language of the download
 HEADER_ROWS = (3, 4)
 FIRST_ROW = 5
 
@@ -188,7 +189,7 @@ def build(report: IndicatorReport) -> openpyxl.Workbook:
     widths = [col.width for col in cols]
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = SHEET
+    ws.title = _(SHEET)
     layout.title_rows(ws, title=title(report), info=info(report), last_column=len(cols))
     _header(ws, cols)
 

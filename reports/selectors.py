@@ -31,6 +31,7 @@ from typing import Mapping
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dashboards.models import DistrictSnapshot
 from dashboards.selectors import judged_year, snapshot_rules, snapshots
@@ -135,7 +136,7 @@ class IndicatorFilters:
             parts.append(_("状态：%(v)s") % {"v": Status(self.status).label})
         if self.q:
             parts.append(_("关键词：%(v)s") % {"v": self.q})
-        return "；".join(parts)
+        return pgettext("clause separator", "；").join(parts)
 
 
 @dataclass
@@ -323,7 +324,7 @@ class TaskReport:
             parts.append(_("责任单位：%(v)s") % {"v": self.unit.name})
         if self.status:
             parts.append(_("推进状态：%(v)s") % {"v": task_status_label(self.status)})
-        return "；".join(parts)
+        return pgettext("clause separator", "；").join(parts)
 
 
 def _period_rank(quarter: int) -> int:

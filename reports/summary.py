@@ -20,6 +20,8 @@ from typing import Any, Sequence
 
 import openpyxl
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.utils.translation import pgettext
 from openpyxl.worksheet.cell_range import CellRange
 
 from indicators.choices import Comparator
@@ -31,7 +33,7 @@ from reports.selectors import (
     task_status_label,
 )
 
-SUMMARY_SHEET = "汇总"
+SUMMARY_SHEET = gettext_noop("汇总")  # the sheet's name, in the language of the download
 HEADER_ROWS = (3, 4)
 COUNT = layout.NUMBER.replace(number_format="0")
 PERCENT = layout.NUMBER.replace(number_format=layout.PERCENT_FORMAT)
@@ -97,7 +99,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
     """A worksheet name Excel accepts (no []:*?/\\, at most 31 characters), unique."""
     base = re.sub(r"[\[\]:*?/\\]", "", name).strip("'")[:28] or _("区域")
     candidate, n = base, 2
-    while candidate in taken or candidate == SUMMARY_SHEET:
+    while candidate in taken or candidate == _(SUMMARY_SHEET):
         candidate, n = f"{base}{n}", n + 1
     taken.add(candidate)
     return candidate
@@ -135,7 +137,7 @@ def _percent(part: int, whole: int) -> Decimal | None:
 
 def _summary_values(d: DistrictSummary, report_year: int) -> list:
     counts, tasks = d.status_counts, d.task_counts
-    plans = "；".join(plan.title for plan in d.plans) or _("本年度无在期方案")
+    plans = pgettext("clause separator", "；").join(plan.title for plan in d.plans) or _("本年度无在期方案")
     if d.year != report_year:
         plans = _("%(plans)s（已于 %(year)s 年结束，按期末评价）") % {"plans": plans, "year": d.year}
     return ([d.district.name, plans, len(d.indicators)]
@@ -182,7 +184,7 @@ def _grouped_header(sheet: Sheet, cols: list[Column]) -> None:
 
 def _write_summary(wb, report: SummaryReport, legend: list) -> None:
     cols = summary_columns()
-    sheet = Sheet(wb, SUMMARY_SHEET, [c.width for c in cols])
+    sheet = Sheet(wb, _(SUMMARY_SHEET), [c.width for c in cols])
     ws = sheet.ws
     xlsx.freeze(ws, "C5")
     xlsx.setup_print(ws, header_rows=HEADER_ROWS)
@@ -284,10 +286,10 @@ def _write_district(wb, report: SummaryReport, d: DistrictSummary, name: str,
     title = layout.sample_title(_("%(district)s %(year)s年规划实施情况") % {
         "district": d.district.name, "year": report.year}, report.sample)
     sheet.append([title], xlsx.TITLE, height=26, merge=[(1, last)])
-    plans = "；".join(layout.plan_label(p) for p in d.plans) or _("本年度无在期方案")
+    plans = pgettext("clause separator", "；").join(layout.plan_label(p) for p in d.plans) or _("本年度无在期方案")
     if d.year != report.year:
         plans = _("%(plans)s（已于 %(year)s 年结束，按期末评价）") % {"plans": plans, "year": d.year}
-    counts = "，".join(f"{STATUS_STYLE[s]['label']} {n}" for s, n in d.status_counts.items())
+    counts = pgettext("comma", "，").join(f"{STATUS_STYLE[s]['label']} {n}" for s, n in d.status_counts.items())
     sheet.append([_("方案：%(plans)s　数据截至：%(as_of)s　指标 %(n)s 项：%(counts)s") % {
         "plans": plans, "as_of": report.as_of.isoformat(), "n": len(d.indicators),
         "counts": counts}], layout.SUBTITLE, height=30, merge=[(1, last)])
@@ -306,7 +308,7 @@ def _write_district(wb, report: SummaryReport, d: DistrictSummary, name: str,
         sheet.append([_("本年度没有在期方案的指标。")], layout.BODY, merge=[(1, last)])
 
     sheet.blank()
-    task_counts = "，".join(f"{task_status_label(s)} {n}" for s, n in d.task_counts.items())
+    task_counts = pgettext("comma", "，").join(f"{task_status_label(s)} {n}" for s, n in d.task_counts.items())
     sheet.append([_("重点任务推进：共 %(n)s 项（%(counts)s）") % {
         "n": d.task_total, "counts": task_counts}], layout.SECTION, height=20,
         merge=[(1, last)])

@@ -14,13 +14,15 @@ from io import BytesIO
 
 import openpyxl
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.utils.translation import pgettext
 from openpyxl.utils import get_column_letter
 
 from reporting import xlsx
 from reports import layout
 from reports.selectors import TaskReport, TaskRow, task_status_label
 
-SHEET = "任务推进情况"
+SHEET = gettext_noop("任务推进情况")  # the sheet's name, in the language of the download
 HEADER_ROW = 3
 FIRST_ROW = 4
 
@@ -81,7 +83,7 @@ def title(report: TaskReport) -> str:
 
 
 def info(report: TaskReport) -> str:
-    plans = "；".join(layout.plan_label(p) for p in report.plans) or _("本年度无在期方案")
+    plans = pgettext("clause separator", "；").join(layout.plan_label(p) for p in report.plans) or _("本年度无在期方案")
     text = _("方案：%(plans)s　年度：%(year)s年　数据截至：%(as_of)s　只计入已审核的进展") % {
         "plans": plans, "year": report.year, "as_of": report.as_of.isoformat()}
     if report.describe():
@@ -95,7 +97,7 @@ def build(report: TaskReport) -> openpyxl.Workbook:
     widths = [col.width for col in cols]
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = SHEET
+    ws.title = _(SHEET)
     layout.title_rows(ws, title=title(report), info=info(report), last_column=len(cols))
     for c, col in enumerate(cols, 1):
         xlsx.write(ws, HEADER_ROW, c, col.header, xlsx.HEADER)

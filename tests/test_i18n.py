@@ -9,8 +9,10 @@ import ast
 import gettext
 import re
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -318,3 +320,31 @@ def test_it_shows_the_history_steps_in_english_whatever_language_stored_them(
     content = client_for(coordinator_binhai).get(
         reverse("indicators:figure_detail", args=[figure.pk])).content.decode()
     assert "新建" in content and "提交审核" in content and "退回：请核对" in content
+
+
+@pytest.mark.django_db
+def test_it_writes_english_punctuation_between_words_and_data(leader_binhai, client_for):
+    client = english(client_for(leader_binhai))
+    seven = Indicator.objects.get(plan__district__code="binhai", number="7")
+    content = page(client, reverse("dashboards:indicator", args=[seven.pk]), year=2023)
+    assert f"Compare districts: {seven.get_concept_display()}" in content
+    assert "Source pointer: " in content and "：" not in content.split("<main")[1].split(
+        "<h1>")[1].split("</h1>")[0]
+    compare = page(client, reverse("dashboards:compare", args=[seven.concept]), year=2023)
+    assert "Compare districts: " in compare and "Compare districts：" not in compare
+    overview = page(client, reverse("dashboards:overview"))
+    assert "in all. " in overview and "in all。" not in overview
+    plan = page(client, reverse("dashboards:plan", args=[binhai_plan().pk]))
+    assert "</strong> (20 in the indicator table, 21 goals in the text)</li>" in plan
+    assert "</strong>（" not in plan
+
+
+@pytest.mark.django_db
+def test_it_names_the_workbook_sheets_in_english(leader_binhai, client_for):
+    client = english(client_for(leader_binhai))
+    for name, sheets in (("reports:indicators", ["Indicator results"]),
+                         ("reports:tasks", ["Task progress"])):
+        response = client.get(reverse(name, args=["binhai"]), {"year": 2023})
+        assert openpyxl.load_workbook(BytesIO(response.content)).sheetnames == sheets
+    response = client.get(reverse("reports:summary"), {"year": 2023})
+    assert openpyxl.load_workbook(BytesIO(response.content)).sheetnames[0] == "Summary"
