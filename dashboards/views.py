@@ -76,7 +76,9 @@ def district_view(request, code):
     tasks = task_statuses(district=district, year=year)
     return render(request, "dashboards/district.html", {
         "district": district, "year": year, "asked": asked, "years": range(year - 4, year + 2),
-        "filter": filterset, "table": table, "count": len(shown), "total": len(rows),
+        # of all the district's indicators, whichever filters narrowed the rows
+        "filter": filterset, "table": table, "count": len(shown),
+        "total": filterset.queryset.count() if filterset.is_bound else len(rows),
         "legend": legend(progress_band()),
         "chart_percent": charts.percent_by_indicator(shown),
         "chart_categories": charts.status_by_category(shown),
