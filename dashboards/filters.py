@@ -75,7 +75,8 @@ class IndicatorFilterSet(django_filters.FilterSet):
         """The labels of the filters given with a value the form refuses ("" when none)."""
         if not self.is_bound:
             return ""
-        return pgettext("list separator", "、").join(str(self.form.fields[name].label) for name in self.form.errors)
+        return pgettext("list separator", "、").join(str(self.form.fields[name].label)
+                                                     for name in self.form.errors)
 
     def status_of_rows(self, rows):
         wanted = self.applied().get("status")

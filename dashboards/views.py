@@ -16,8 +16,8 @@ from dashboards.selectors import (
 from dashboards.tables import IndicatorProgressTable, task_board_rows
 from indicators.models import Indicator
 from indicators.progress import legend
-from ipops.years import asked_year
 from indicators.selectors import progress_band
+from ipops.years import asked_year
 from plans.models import Unit
 from tasks.choices import ProgressStatus
 

@@ -105,6 +105,15 @@ class ReportedEntry(models.Model):
             return self
         return self.corrects if self.corrects_id else None
 
+    @property
+    def submitted_correction(self):
+        """This approved entry's correction once submitted for review, else None: what readers
+        of approved data are told of (read ``correction`` with select_related)."""
+        correction = getattr(self, "correction", None)  # None when there is none
+        if correction is not None and correction.review_status == ReviewStatus.SUBMITTED:
+            return correction
+        return None
+
 
 class ReportingRound(models.Model):
     """A reporting round (填报轮次) for a year, opened by an admin with a deadline."""

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
@@ -117,6 +118,15 @@ def plan_label(plan) -> str:
     if str(plan.start_year) in plan.title and str(plan.end_year) in plan.title:
         return plan.title
     return f"{plan.title}（{plan.period_label}）"
+
+
+def plans_text(names, ended: int | None = None) -> str:
+    """The plans a sheet covers, joined (本年度无在期方案 without any); with ``ended``, the year
+    they ended in, at which they are judged."""
+    text = pgettext("clause separator", "；").join(names) or _("本年度无在期方案")
+    if ended is not None:
+        text = _("%(plans)s（已于 %(year)s 年结束，按期末评价）") % {"plans": text, "year": ended}
+    return text
 
 
 def sample_title(title: str, sample: bool) -> str:

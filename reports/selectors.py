@@ -458,7 +458,8 @@ def summary_report(*, districts: QuerySet[District], year: int,
     Each district's part is kept (``dashboards.DistrictSnapshot`` of kind summary) until its
     data changes: three queries when every district's is current; the districts whose data
     changed since are computed again by ``summary_data`` and kept (seven queries more, whatever
-    their number). The plans are read each time."""
+    their number, for each year they are judged as of: ``judged_year``). The plans are read each
+    time."""
     districts = list(districts.annotate(last_end=Max("plans__end_year")).order_by("city", "code"))
     years = {d.pk: judged_year(year, d.last_end) for d in districts}
     kept = snapshots(districts, years, _summaries_by_year,
@@ -597,7 +598,8 @@ def _indicator(kept: list, district_id: int) -> PlainIndicatorProgress:
 def _district_summary(district: District, year: int, plans: list[Plan],
                       kept: dict) -> DistrictSummary:
     return DistrictSummary(
-        district, year, plans, indicators=[_indicator(row, district.pk) for row in kept["indicators"]],
+        district, year, plans,
+        indicators=[_indicator(row, district.pk) for row in kept["indicators"]],
         reported=kept["reported"], submitted=kept["submitted"], task_total=kept["task_total"],
         task_statuses=Counter(kept["task_statuses"]),
         delayed_tasks=[DelayedTask(*task) for task in kept["delayed"]],

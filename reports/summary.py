@@ -135,11 +135,14 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return None if not whole else layout.rounded(Decimal(part * 100) / Decimal(whole), "0.01")
 
 
+def _ended(d: DistrictSummary, report_year: int) -> int | None:
+    """The year the district's plans ended in, when the summary's year is after it."""
+    return d.year if d.year != report_year else None
+
+
 def _summary_values(d: DistrictSummary, report_year: int) -> list:
     counts, tasks = d.status_counts, d.task_counts
-    plans = pgettext("clause separator", "；").join(plan.title for plan in d.plans) or _("本年度无在期方案")
-    if d.year != report_year:
-        plans = _("%(plans)s（已于 %(year)s 年结束，按期末评价）") % {"plans": plans, "year": d.year}
+    plans = layout.plans_text([plan.title for plan in d.plans], _ended(d, report_year))
     return ([d.district.name, plans, len(d.indicators)]
             + [counts[s] for s in STATUS_ORDER]
             + [d.reported, d.submitted, _percent(d.reported, len(d.indicators)), d.task_total]
@@ -286,10 +289,9 @@ def _write_district(wb, report: SummaryReport, d: DistrictSummary, name: str,
     title = layout.sample_title(_("%(district)s %(year)s年规划实施情况") % {
         "district": d.district.name, "year": report.year}, report.sample)
     sheet.append([title], xlsx.TITLE, height=26, merge=[(1, last)])
-    plans = pgettext("clause separator", "；").join(layout.plan_label(p) for p in d.plans) or _("本年度无在期方案")
-    if d.year != report.year:
-        plans = _("%(plans)s（已于 %(year)s 年结束，按期末评价）") % {"plans": plans, "year": d.year}
-    counts = pgettext("comma", "，").join(f"{STATUS_STYLE[s]['label']} {n}" for s, n in d.status_counts.items())
+    plans = layout.plans_text([layout.plan_label(p) for p in d.plans], _ended(d, report.year))
+    counts = pgettext("comma", "，").join(f"{STATUS_STYLE[s]['label']} {n}"
+                                         for s, n in d.status_counts.items())
     sheet.append([_("方案：%(plans)s　数据截至：%(as_of)s　指标 %(n)s 项：%(counts)s") % {
         "plans": plans, "as_of": report.as_of.isoformat(), "n": len(d.indicators),
         "counts": counts}], layout.SUBTITLE, height=30, merge=[(1, last)])
@@ -308,7 +310,8 @@ def _write_district(wb, report: SummaryReport, d: DistrictSummary, name: str,
         sheet.append([_("本年度没有在期方案的指标。")], layout.BODY, merge=[(1, last)])
 
     sheet.blank()
-    task_counts = pgettext("comma", "，").join(f"{task_status_label(s)} {n}" for s, n in d.task_counts.items())
+    task_counts = pgettext("comma", "，").join(f"{task_status_label(s)} {n}"
+                                              for s, n in d.task_counts.items())
     sheet.append([_("重点任务推进：共 %(n)s 项（%(counts)s）") % {
         "n": d.task_total, "counts": task_counts}], layout.SECTION, height=20,
         merge=[(1, last)])

@@ -15,7 +15,6 @@ from io import BytesIO
 import openpyxl
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.utils.translation import pgettext
 from openpyxl.utils import get_column_letter
 
 from reporting import xlsx
@@ -83,7 +82,7 @@ def title(report: TaskReport) -> str:
 
 
 def info(report: TaskReport) -> str:
-    plans = pgettext("clause separator", "；").join(layout.plan_label(p) for p in report.plans) or _("本年度无在期方案")
+    plans = layout.plans_text([layout.plan_label(p) for p in report.plans])
     text = _("方案：%(plans)s　年度：%(year)s年　数据截至：%(as_of)s　只计入已审核的进展") % {
         "plans": plans, "year": report.year, "as_of": report.as_of.isoformat()}
     if report.describe():

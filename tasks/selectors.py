@@ -114,16 +114,14 @@ def progress_rows(rows: QuerySet[Task], *, year: int, deadline: datetime.date | 
     ``label``, ``headings`` (list of Heading), ``latest`` (TaskProgress or None),
     ``year_contributions`` (this year's TaskContribution list), ``overdue`` (the round's
     deadline passed and the whole-year entry is not submitted), ``late`` (submitted after the
-    deadline). ``working`` as for ``task_rows``; as reviewed, ``latest.pending_correction``
-    says whether a correction of an approved entry awaits review. Five queries whatever the
-    number of rows.
+    deadline). ``working`` as for ``task_rows``. Five queries whatever the number of rows.
     """
     today = today or timezone.localdate()
     rows = list(
         rows.prefetch_related(
             supporting_units_prefetch(),
             Prefetch("progress", queryset=_entries(working).filter(year=year)
-                     .select_related("updated_by", *([] if working else ["correction"])),
+                     .select_related("updated_by", "correction"),
                      to_attr="year_progress"),
             Prefetch("contributions", queryset=TaskContribution.objects.filter(year=year),
                      to_attr="year_contributions"),
@@ -138,10 +136,6 @@ def progress_rows(rows: QuerySet[Task], *, year: int, deadline: datetime.date | 
                 and row.latest.review_status in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED))
         row.overdue = bool(deadline and today > deadline and not done)
         row.late = bool(row.latest and row.latest.submitted_late)
-        if row.latest is not None and not working:
-            correction = getattr(row.latest, "correction", None)
-            row.latest.pending_correction = bool(
-                correction and correction.review_status == ReviewStatus.SUBMITTED)
     return rows
 
 
