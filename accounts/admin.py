@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.choices import Role
 from accounts.models import Profile
+from plans.admin import PlainHistoryMixin
 
 
 class ProfileAdminForm(forms.ModelForm):
@@ -39,7 +40,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(PlainHistoryMixin, SimpleHistoryAdmin, UserAdmin):
     inlines = [ProfileInline]
     list_display = ["username", "first_name", "role", "district", "is_active", "is_superuser",
                     "last_login"]
@@ -60,7 +61,7 @@ class PersonAdmin(UserAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(SimpleHistoryAdmin):
+class ProfileAdmin(PlainHistoryMixin, SimpleHistoryAdmin):
     form = ProfileAdminForm
     fields = ["user", "role", "district", "unit", "districts", "all_districts"]
     list_display = ["user", "role", "district", "unit", "all_districts"]

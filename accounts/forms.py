@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
@@ -8,8 +10,15 @@ from accounts.models import Profile
 from plans.models import District, Unit
 
 
+def _spelling(name: str) -> str:
+    """A unit name as compared for duplicates: full- and half-width forms alike, no spaces."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
 class UnitForm(forms.ModelForm):
-    """A unit of one district: its name (unique in the district) and its place in lists."""
+    """A unit of one district: its name (unique in the district, whichever width its brackets
+    are written in) and its place in lists. A renamed unit keeps its old name among its other
+    spellings, so the plan files, which name it the old way, still find it."""
 
     class Meta:
         model = Unit
@@ -24,16 +33,27 @@ class UnitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.district = district
         self.instance.district = district
+        self.old_name = self.instance.name if self.instance.pk else ""
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        taken = Unit.objects.filter(district=self.district, name=name).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise ValidationError(
-                _("%(district)s已有名为“%(name)s”的单位。"),
-                code="unique", params={"district": self.district.name, "name": name},
-            )
+        wanted = _spelling(name)
+        others = Unit.objects.filter(district=self.district).exclude(pk=self.instance.pk)
+        for unit in others.only("name", "aliases"):
+            if wanted in {_spelling(spelling) for spelling in [unit.name, *(unit.aliases or [])]}:
+                raise ValidationError(
+                    _("%(district)s已有名为“%(name)s”的单位。"),
+                    code="unique", params={"district": self.district.name, "name": unit.name},
+                )
         return name
+
+    def save(self, commit=True):
+        unit = self.instance
+        aliases = [a for a in unit.aliases or [] if a != unit.name]
+        if self.old_name and self.old_name != unit.name and self.old_name not in aliases:
+            aliases.append(self.old_name)
+        unit.aliases = aliases
+        return super().save(commit)
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -97,10 +117,16 @@ class PersonForm(forms.ModelForm):
         self.editor = editor
         self.fixed_district = district
         self.is_new = self.instance.pk is None
-        self.fields["first_name"].required = True
+        # A new person needs a name; an account made without one (createsuperuser) can still
+        # be disabled or given a new password without inventing it.
+        self.fields["first_name"].required = self.is_new or bool(self.instance.first_name)
 
         if district is not None:
-            roles = DISTRICT_ROLES
+            # A coordinator adds and edits reporters (and keeps their own role); coordinators
+            # are made by admins.
+            roles = [role for role in DISTRICT_ROLES if role == Role.REPORTER
+                     or editor.has_perm("accounts.administer")
+                     or (role == Role.COORDINATOR and self.instance.pk == editor.pk)]
             for name in ("district", "districts", "all_districts"):
                 del self.fields[name]
             self.fields["unit"].queryset = Unit.objects.filter(district=district)
@@ -131,6 +157,16 @@ class PersonForm(forms.ModelForm):
             )
         if self.instance.is_superuser:
             self.initial["role"] = Role.ADMIN
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        taken = get_user_model().objects.filter(username__iexact=username)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _("已有用户名“%(username)s”（不区分大小写），请换一个。"),
+                code="unique", params={"username": username},
+            )
+        return username
 
     def clean_is_active(self):
         is_active = self.cleaned_data["is_active"]

@@ -1,9 +1,11 @@
 from functools import cached_property
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from accounts.choices import Role
@@ -64,3 +66,20 @@ class Profile(models.Model):
     def granted_district_ids(self) -> frozenset[int]:
         """The ids of the districts granted to a leader (one query, then kept)."""
         return frozenset(district.pk for district in self.districts.all())
+
+
+class AccountHistory(HistoricalRecords):
+    """The history of accounts: who created, disabled or re-enabled one, reset its password or
+    renamed it, and when; not each login (a save of ``last_login`` alone)."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if not created and set(kwargs.get("update_fields") or ()) == {"last_login"}:
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
+PASSWORD_RESET = "重设密码"  # the change reason of a history record that set a new password
+
+# Never the password hash, and not the login time (see AccountHistory).
+register(User, app="accounts", records_class=AccountHistory,
+         excluded_fields=["password", "last_login"])

@@ -7,8 +7,13 @@ on the user object, so later calls on the same user run no query. Fetch users wi
 
 from __future__ import annotations
 
+import datetime
+
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.choices import DISTRICT_ROLES, Role
 from accounts.models import Profile
@@ -127,3 +132,14 @@ def role_filter(role: str) -> Q:
     if role == Role.ADMIN:
         return Q(is_superuser=True) | Q(profile__role=Role.ADMIN)
     return Q(profile__role=role, is_superuser=False)
+
+
+def locked_out_until(username: str) -> datetime.datetime | None:
+    """When the lockout of ``username`` after too many wrong passwords ends (django-axes counts
+    them per user and address), or None if the account is not locked out anywhere."""
+    last = (AccessAttempt.objects
+            .filter(username=username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+            .aggregate(last=Max("attempt_time"))["last"])
+    if last is None or last + settings.AXES_COOLOFF_TIME <= timezone.now():
+        return None
+    return last + settings.AXES_COOLOFF_TIME

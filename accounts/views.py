@@ -1,5 +1,8 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,13 +19,17 @@ from accounts.services import person_save
 from plans.models import Unit
 
 MANAGE = "accounts.manage_district"
+PREVIOUS_LOGIN = "ipops_previous_login"  # the session's record of the login before this one
 ADMINISTER = "accounts.administer"
 
 
 @require_GET
 def my_account(request):
     user = request.user
+    previous = request.session.get(PREVIOUS_LOGIN)
     return render(request, "accounts/my_account.html", {
+        # None: the session began before this was kept, "" : the first login ever
+        "previous_login": datetime.datetime.fromisoformat(previous) if previous else previous,
         "profile": selectors.user_profile(user),  # the one the role and the menu read too
         "role": selectors.user_role(user),
         "visible_districts": selectors.visible_districts(user),
@@ -95,11 +102,15 @@ def _person_form(request, person, code=None):
     if district is None:
         require_perm(request, ADMINISTER)
     if person.pk:
-        if _person_role(person) in DISTRICT_ROLES:
+        role = _person_role(person)
+        if role in DISTRICT_ROLES:
             person_district = person.profile.district
             require_perm(request, MANAGE, person_district)
             if district is not None and person_district != district:
                 raise Http404
+            # A coordinator manages the district's reporters; coordinators are the admins'.
+            if role == Role.COORDINATOR and person.pk != request.user.pk:
+                require_perm(request, ADMINISTER)
         else:
             require_perm(request, ADMINISTER)
             if district is not None:
@@ -115,6 +126,7 @@ def _person_form(request, person, code=None):
         return redirect(_people_url(district))
     return render(request, "accounts/person_form.html", {
         "district": district, "person": person, "form": form,
+        "locked_until": selectors.locked_out_until(person.get_username()) if person.pk else None,
     })
 
 
@@ -127,3 +139,27 @@ def person_create(request, code=None):
 def person_update(request, pk, code=None):
     users = get_user_model().objects.select_related("profile__district")
     return _person_form(request, get_object_or_404(users, pk=pk), code)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, which keeps the user's previous login time for 我的账号 (Django's own
+    receiver has already replaced ``last_login`` by the time the login signal reaches us)."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        previous = form.get_user().last_login
+        response = super().form_valid(form)
+        self.request.session[PREVIOUS_LOGIN] = previous.isoformat() if previous else ""
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout (POST only), which then tells the login page that it happened."""
+
+    def post(self, request, *args, **kwargs):
+        was_logged_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_logged_in:  # the session is gone; the message travels in its own cookie
+            messages.info(request, _("您已退出登录。"))
+        return response

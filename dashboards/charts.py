@@ -65,38 +65,54 @@ TASK_COLOURS = {"completed": "#1a5fb4", "in_progress": "#1e7e34", "not_started":
                 "delayed": "#c62828", "none": "#9aa5b1"}
 
 
-def percent_by_indicator(rows) -> dict:
-    """Percent complete of each indicator (bars coloured by status) against 序时进度 (markers).
+PERCENT_ROW = 22  # px per indicator of the percent chart: a line of 13 px text, with room
+SHORT_NAME = 12  # characters of an indicator's name on that chart's axis
 
-    The axis names each indicator by its number (the name is in the hover text): forty names
-    side by side could not be read."""
+
+def percent_by_indicator(rows) -> dict | None:
+    """Percent complete of each indicator (bars coloured by status) against 序时进度 (ticks).
+
+    One indicator a row, named by its number and the start of its name (the whole name is in
+    the hover text), the chart as tall as its rows: a district has forty indicators or more,
+    whose numbers side by side crowded each other. None when no indicator has a percent or a
+    序时进度 (before the plans start)."""
     rows = [r for r in rows if r.progress.percent is not None or r.progress.expected_percent is not None]
+    if not rows:
+        return None
     labels, seen = [], {}
-    for r in rows:  # a category axis would merge two plans' indicators of the same number
-        seen[r.indicator.number] = seen.get(r.indicator.number, 0) + 1
-        repeat = seen[r.indicator.number]
-        labels.append(r.indicator.number if repeat == 1 else f"{r.indicator.number}（{repeat}）")
-    names = [[r.indicator.name, str(r.progress.status.label)] for r in rows]
+    for r in rows:  # a category axis would merge two plans' indicators of the same label
+        name = r.indicator.name
+        if len(name) > SHORT_NAME:
+            name = name[:SHORT_NAME - 1] + "…"
+        label = f"{r.indicator.number} {name}"
+        seen[label] = seen.get(label, 0) + 1
+        labels.append(label if seen[label] == 1 else f"{label}（{seen[label]}）")
+    names = [[r.indicator.number, r.indicator.name, str(r.progress.status.label)] for r in rows]
     bars = {
-        "type": "bar", "x": labels, "y": [_float(r.progress.percent) for r in rows],
+        "type": "bar", "orientation": "h", "y": labels,
+        "x": [_float(r.progress.percent) for r in rows],
         "name": _("完成率（柱色为状态）"),
         "marker": {"color": [r.progress.status.colour for r in rows]},
         "customdata": names,
-        "hovertemplate": "%{x}. %{customdata[0]}<br>%{y:.1f}% · %{customdata[1]}<extra></extra>",
+        "hovertemplate": "%{customdata[0]}. %{customdata[1]}<br>%{x:.1f}% · %{customdata[2]}"
+        "<extra></extra>",
     }
     expected = {
-        "type": "scatter", "x": labels, "y": [_float(r.progress.expected_percent) for r in rows],
+        "type": "scatter", "y": labels, "x": [_float(r.progress.expected_percent) for r in rows],
         "mode": "markers", "name": _("序时进度"), "customdata": names,
-        "marker": {"symbol": "line-ew-open", "size": 18, "color": "#1f2933", "line": {"width": 3}},
-        "hovertemplate": "%{x}. %{customdata[0]}<br>"
-        + _("序时进度 %(value)s") % {"value": "%{y:.1f}%"} + "<extra></extra>",
+        "marker": {"symbol": "line-ns-open", "size": 16, "color": "#1f2933", "line": {"width": 3}},
+        "hovertemplate": "%{customdata[0]}. %{customdata[1]}<br>"
+        + _("序时进度 %(value)s") % {"value": "%{x:.1f}%"} + "<extra></extra>",
     }
+    margin = {"l": 10, "r": 20, "t": 70, "b": 30}
     return figure([bars, expected], layout(
-        yaxis={"title": title("%"), "range": [0, 105]},
-        xaxis={"title": title(_("指标序号")), "type": "category", "tickangle": 0,
-               "automargin": True},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        margin={"l": 50, "r": 10, "t": 40, "b": 50}, height=400))
+        # the percent axis above the rows, where the reader starts; the legend above it
+        xaxis={"range": [0, 105], "ticksuffix": "%", "side": "top", "dtick": 20,
+               "automargin": True, "gridcolor": "#e5e7eb"},  # grid lines down every row
+        yaxis={"type": "category", "autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "yref": "container", "y": 1, "yanchor": "top", "x": 0},
+        bargap=0.3, margin=margin,
+        height=margin["t"] + margin["b"] + PERCENT_ROW * max(len(rows), 6)))
 
 
 def status_by_category(rows) -> dict:

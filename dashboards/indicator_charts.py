@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from ipops.numbers import plain_number
+from ipops.text import bracketed
 from dashboards.charts import FONT, figure, layout, title
 from indicators.progress import MILESTONE
 
@@ -35,17 +36,17 @@ def indicator_chart(page) -> dict | None:
     unit = "%" if page.progress.judged_as == "growth" else indicator.unit
     data = []
 
-    path_x, path_y = [], []
     growth = page.progress.judged_as == "growth"
     # A growth rate's start point is its quantity's baseline, not a rate: it is not drawn.
     start = None if growth else next((r.progress.start for r in rows if r.progress.start), None)
-    if start and start[0] < rows[0].year:
-        path_x.append(start[0])
-        path_y.append(_float(start[1]))
+    # The path: from its start point through each year's expected value. A year before the plan
+    # has none (dashboards.selectors.unjudged_before_plan): the path starts at its start point.
+    path = {start[0]: _float(start[1])} if start else {}
     for row in rows:
-        if row.progress.expected is not None:
-            path_x.append(row.year)
-            path_y.append(_float(row.progress.expected))
+        if row.progress.expected is not None and (not start or row.year > start[0]):
+            path[row.year] = _float(row.progress.expected)
+    path_x = sorted(path)
+    path_y = [path[x] for x in path_x]
     if path_x:
         data.append({
             "type": "scatter", "x": path_x, "y": path_y, "mode": "lines",
@@ -82,13 +83,14 @@ def indicator_chart(page) -> dict | None:
 
     actual = [r for r in rows if r.progress.actual is not None]
     if actual:
-        labels = [f"{r.progress.status.icon} {r.progress.status.label}" for r in actual]
+        labels = [_status_word(r.progress.status) for r in actual]
         colours = [r.progress.status.colour for r in actual]
+        # The status words are written under the years on the axis (``_year_ticks``), not by
+        # the points: by a point, the final year's word sat on the target's marker.
         data.append({
             "type": "scatter", "x": [r.year for r in actual],
-            "y": [_float(r.progress.actual) for r in actual], "mode": "lines+markers+text",
-            "name": _("实际值（已审核）"), "text": labels, "textposition": "top center",
-            "textfont": {"size": 12, "color": colours},
+            "y": [_float(r.progress.actual) for r in actual], "mode": "lines+markers",
+            "name": _("实际值（已审核）"), "text": labels,
             "customdata": [[_plain(r.progress.actual), _plain(r.progress.percent, 1)]
                            for r in actual],
             "line": {"color": "#1f2933", "width": 2},
@@ -99,23 +101,43 @@ def indicator_chart(page) -> dict | None:
     years = [r.year for r in rows]
     if start:
         years.append(start[0])
+    first, last = min(years), max(years)
+    ticks = _year_ticks(range(first, last + 1), actual)
     return figure(data, layout(
-        height=360, margin={"l": 60, "r": 30, "t": 36, "b": 40},
-        xaxis={"title": title(_("年份")), "dtick": 1, "range": [min(years) - 0.5,
-                                                               max(years) + 0.8]},
+        height=380, margin={"l": 60, "r": 30, "t": 36, "b": 20},
+        xaxis={"title": title(_("年份")), "range": [first - 0.5, last + 0.8],
+               "tickmode": "array", "tickvals": list(ticks), "ticktext": list(ticks.values()),
+               "automargin": True},
         yaxis={"rangemode": "tozero", "automargin": True},
-        legend={"orientation": "h", "y": -0.18},
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
         annotations=[{"text": _("单位：%(unit)s") % {"unit": unit} if unit else "", "x": 0, "y": 1.08,
                       "xref": "paper", "yref": "paper", "showarrow": False, "xanchor": "left",
                       "font": {"size": 12, "color": "#6b7785"}}],
     ))
 
 
+def _status_word(status) -> str:
+    return f"{status.icon} {status.label}"
+
+
+def _year_ticks(years, actual) -> dict[int, str]:
+    """Each year's tick label: the year, and under it the status of its actual in the status's
+    colour (the word beside the colour of its point, where no marker is drawn)."""
+    status_of = {r.year: r.progress.status for r in actual}
+    ticks = {}
+    for year in years:
+        status = status_of.get(year)
+        ticks[year] = str(year) if status is None else (
+            f'{year}<br><span style="color:{status.colour}">{_status_word(status)}</span>')
+    return ticks
+
+
 def compare_chart(rows) -> dict | None:
     """Percent complete per district's indicator, one bar each, coloured and labelled by status."""
     if not rows:
         return None
-    labels = [f"{r.indicator.plan.district.name} · {r.indicator.number}（{r.as_of}）" for r in rows]
+    labels = [f"{r.indicator.plan.district.name} · {r.indicator.number}{bracketed(r.as_of)}"
+              for r in rows]
     percent = [_float(r.progress.percent) or 0 for r in rows]
     text = [f"{r.progress.status.icon} {r.progress.status.label}"
             + (f" {_plain(r.progress.percent, 1)}%" if r.progress.percent is not None else "")

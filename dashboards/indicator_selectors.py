@@ -16,6 +16,7 @@ from functools import cached_property
 from django.db.models import Count, Max, Min, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
+from dashboards.selectors import unjudged_before_plan
 from dashboards.sources import Excerpt, fold, indicator_excerpts
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import FigureSpec, Progress, TargetSpec, compute
@@ -69,10 +70,12 @@ def _targets_and_figures(indicator: Indicator):
 
 
 def _progress_by_year(indicator, targets, figures, years) -> dict[int, Progress]:
-    """The engine's result for each of these years, from data already fetched."""
+    """The engine's result for each of these years, from data already fetched (none judged
+    before the plan's first year)."""
     spec = indicator_spec(indicator, targets, indicator.quantity_indicator)
     specs, band = [figure_spec(f) for f in figures], progress_band()
-    return {year: compute(spec, specs, year, band) for year in years}
+    start = indicator.plan.start_year
+    return {year: unjudged_before_plan(compute(spec, specs, year, band), start) for year in years}
 
 
 # The indicator page.
@@ -84,6 +87,7 @@ class YearRow:
     progress: Progress
     figure: Figure | None  # the figure of the year (the quantity's, for a linked growth rate)
     selected: bool = False
+    before_plan: bool = False  # a year before the plan's first: not judged
 
 
 @dataclass
@@ -113,6 +117,11 @@ class IndicatorPage:
     tasks: list[LinkedTask]
     task_words: list[str]
     excerpts: list[Excerpt] = field(default_factory=list)
+
+    @property
+    def before_plan(self) -> bool:
+        """The year shown is before the plan's first year: nothing is judged."""
+        return self.year < self.indicator.plan.start_year
 
     @property
     def adjusted(self) -> list[Target]:
@@ -201,8 +210,8 @@ def indicator_page(*, indicator: Indicator, year: int | None = None) -> Indicato
     by_year = {f.year: f for f in figures}
     target_by_year = {t.year: t for t in targets}
     progress_of = _progress_by_year(indicator, targets, figures, years)
-    rows = [YearRow(y, target_by_year.get(y), progress_of[y], by_year.get(y), y == year)
-            for y in years]
+    rows = [YearRow(y, target_by_year.get(y), progress_of[y], by_year.get(y), y == year,
+                    y < plan.start_year) for y in years]
     progress = next(r.progress for r in rows if r.selected)
     histories = _histories(figures)
     figure_rows = [
@@ -284,8 +293,8 @@ def _judged(indicators, year: int, *, cap: bool) -> list[IndicatorRow]:
         as_of = min(year, indicator.plan.end_year) if cap else year
         spec = indicator_spec(indicator, targets[indicator.pk], indicator.quantity_indicator)
         own = figures[indicator.quantity_indicator_id or indicator.pk]
-        rows.append(IndicatorRow(indicator, as_of, targets[indicator.pk],
-                                 compute(spec, own, as_of, band)))
+        progress = unjudged_before_plan(compute(spec, own, as_of, band), indicator.plan.start_year)
+        rows.append(IndicatorRow(indicator, as_of, targets[indicator.pk], progress))
     return rows
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from indicators.templatetags.progress_tags import num, status_badge
 from ipops.html import escape, format_html
 from ipops.numbers import one_place
+from ipops.text import bracketed
 
 
 def progress_bar(progress, words: tuple[str, str]) -> str:
@@ -85,6 +86,8 @@ class IndicatorProgressTable(tables.Table):
     def __init__(self, *args, year: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._bar_words = (gettext("完成率"), gettext("序时进度"))
+        self._not_started = format_html('<span class="muted small">{}</span>',
+                                        gettext("方案尚未开始"))
         self._indicator_url = url_maker("dashboards:indicator")
         self._year_query = f"?year={year}" if year else ""  # the indicator page of the same year
 
@@ -110,10 +113,9 @@ class IndicatorProgressTable(tables.Table):
     def cell_name(self, record):
         indicator = record.indicator
         unit = indicator.unit
+        shown_unit = format_html('<span class="muted">{}</span>', bracketed(unit)) if unit else ""
         return format_html('<a href="{}{}">{}</a>{}', self._indicator_url(indicator.pk),
-                           self._year_query,
-                           indicator.name,
-                           format_html('<span class="muted">（{}）</span>', unit) if unit else "")
+                           self._year_query, indicator.name, shown_unit)
 
     def cell_category(self, record):
         return record.indicator.category or "—"
@@ -140,6 +142,8 @@ class IndicatorProgressTable(tables.Table):
         return progress_bar(record.progress, self._bar_words)
 
     def cell_status(self, record):
+        if record.progress.year < record.indicator.plan.start_year:
+            return self._not_started  # not judged (dashboards.selectors.unjudged_before_plan)
         return status_badge(record.progress.status)
 
 
@@ -212,7 +216,7 @@ def compare_table_rows(rows, *, year: int) -> str:
             indicator.name,
             format_html(' <span class="muted small">{}</span>', kind) if kind else "",
             "%" if progress.judged_as == "growth" else (indicator.unit or "—"),
-            format_html("{}（{}）", target.display, target.year) if target else "—",
+            format_html("{}{}", target.display, bracketed(target.year)) if target else "—",
             row.as_of,
             format_html('<br><span class="muted small">{}</span>', note) if note else "",
             done[progress.done] if progress.judged_as == "milestone" else num(progress.actual),

@@ -10,8 +10,8 @@ from accounts.selectors import visible_districts
 from dashboards import charts
 from dashboards.filters import IndicatorFilterSet
 from dashboards.selectors import (
-    data_year, district_rows, for_cards, judged_year, last_end_year, overview, task_board,
-    task_statuses,
+    data_year, district_rows, for_cards, judged_year, last_end_year, overview, plan_start,
+    task_board, task_statuses,
 )
 from dashboards.tables import IndicatorProgressTable, task_board_rows
 from indicators.models import Indicator
@@ -76,6 +76,7 @@ def district_view(request, code):
     tasks = task_statuses(district=district, year=year)
     return render(request, "dashboards/district.html", {
         "district": district, "year": year, "asked": asked, "years": range(year - 4, year + 2),
+        "plan_start": plan_start(rows, year),  # a plan not started yet: its rows are not judged
         # of all the district's indicators, whichever filters narrowed the rows
         "filter": filterset, "table": table, "count": len(shown),
         "total": filterset.queryset.count() if filterset.is_bound else len(rows),

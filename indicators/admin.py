@@ -2,11 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Figure, Indicator, Target
+from ipops.text import bracketed
 from plans.admin import PLAIN_DECIMALS, PlainHistoryMixin, cut, plain_number
 from reporting.admin import ReadOnlyEntryAdmin
+
 
 
 class TargetInline(admin.StackedInline):
@@ -49,14 +52,15 @@ class IndicatorAdmin(PlainHistoryMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("目标值"))
     def target_list(self, obj):
-        return "；".join(f"{t.year}: {t.display}" for t in obj.targets.all())
+        return pgettext("clause separator", "；").join(
+            f"{t.year}: {t.display}" for t in obj.targets.all())
 
     @admin.display(description=_("基础值"), ordering="baseline_value")
     def baseline(self, obj):
         if obj.baseline_value is None:
             return _("（%(year)s 年为基期）") % {"year": obj.baseline_year} \
                 if obj.baseline_year else "—"
-        year = f"（{obj.baseline_year}）" if obj.baseline_year else ""
+        year = bracketed(obj.baseline_year) if obj.baseline_year else ""
         return f"{plain_number(obj.baseline_value)}{year}"
 
     @admin.display(description=_("区域"), ordering="plan__district__code")
@@ -120,5 +124,5 @@ class FigureAdmin(ReadOnlyEntryAdmin, PlainHistoryMixin, SimpleHistoryAdmin):
             return "—"
         ratio = ""
         if obj.numerator is not None and obj.denominator is not None:
-            ratio = f"（{plain_number(obj.numerator)} ÷ {plain_number(obj.denominator)}）"
+            ratio = bracketed(f"{plain_number(obj.numerator)} ÷ {plain_number(obj.denominator)}")
         return f"{plain_number(obj.value)}{ratio}"

@@ -35,6 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.models import Figure
 from ipops.numbers import plain_number
+from ipops.text import bracketed
 from indicators.services import GridRow, grid_rows
 from reporting import xlsx
 from reporting.choices import ReviewStatus
@@ -96,6 +97,7 @@ def column_index(year: int) -> dict[str, int]:
     return {column.key: i for i, column in enumerate(columns(year), 1)}
 
 
+
 def _rounded(value: Decimal | None, places: str = "0.01") -> Decimal | None:
     return None if value is None else value.quantize(Decimal(places), ROUND_HALF_UP)
 
@@ -141,14 +143,14 @@ def what_to_enter(line: _Line) -> str:
     if line.is_base:
         text = _("基期（%(year)s年）的基础量：%(name)s%(unit)s，只需填写一次") % {
             "year": line.year, "name": indicator.quantity_name or _("基础量"),
-            "unit": f"（{indicator.quantity_unit}）" if indicator.quantity_unit else ""}
+            "unit": bracketed(indicator.quantity_unit) if indicator.quantity_unit else ""}
     elif grid.kind == "growth" and grid.linked:
         return _("无需填写：增长率由序号 %(number)s 的数据计算") % {
             "number": indicator.quantity_indicator.number}
     elif grid.kind == "growth":
         text = _("基础量：%(name)s%(unit)s；增长率由系统计算") % {
             "name": indicator.quantity_name or _("基础量"),
-            "unit": f"（{indicator.quantity_unit}）" if indicator.quantity_unit else ""}
+            "unit": bracketed(indicator.quantity_unit) if indicator.quantity_unit else ""}
     elif grid.kind == "milestone":
         text = _("是否完成：选“是”或“否”")
     elif grid.kind == "cumulative":
@@ -172,7 +174,7 @@ def _line_values(line: _Line) -> dict:
     if indicator.baseline_value is not None:
         baseline = plain_number(indicator.baseline_value)
     if indicator.baseline_year:
-        baseline = (baseline or "—") + f"（{indicator.baseline_year}）"
+        baseline = (baseline or "—") + bracketed(indicator.baseline_year)
     values = {
         "number": indicator.number,
         "category": indicator.category,

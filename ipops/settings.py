@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.sessions.SessionLifetimeMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A portal page for the empty 405 of a POST-only address opened in the browser; inside the
+    # middleware above, so that the page has the user, the messages, the language and the CSP.
+    "ipops.middleware.MethodNotAllowedMiddleware",
     # Last, so that it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -182,6 +185,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# A form opened before logging out and in again fails the CSRF check: a portal page explains it.
+CSRF_FAILURE_VIEW = "ipops.views.csrf_failure"
 # Sessions end after SESSION_IDLE_SECONDS without a request and SESSION_MAX_SECONDS after the
 # login, whichever comes first (ipops/middleware.py); disabling a user ends their sessions at
 # once (the auth backend refuses inactive users on every request).

@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ipops.numbers import plain_number, shown_value  # noqa: F401  (plain_number: for the admins)
@@ -44,6 +47,11 @@ class PlainHistoryHelper(HistoricalRecordContextHelper):
 
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
+        if isinstance(value, DeletedObject):  # an empty link, or one to a deleted object
+            if value.pk is None:
+                return shown_value(None)
+            return _("已删除的%(model)s（编号 %(pk)s）") % {
+                "model": value.model._meta.verbose_name, "pk": value.pk}
         field = self.model._meta.get_field(change.field)
         if getattr(field, "choices", None) and value not in (None, ""):
             return dict(field.flatchoices).get(value, value)
@@ -97,7 +105,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(PlainHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "district", "group_shown", "aliases_shown"]
     list_filter = ["district", "is_group"]
     search_fields = ["name"]
@@ -109,4 +117,4 @@ class UnitAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("其他写法"))
     def aliases_shown(self, obj):
-        return "、".join(obj.aliases or [])
+        return pgettext("list separator", "、").join(obj.aliases or [])

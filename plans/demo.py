@@ -106,6 +106,12 @@ class DemoAccount:
     def superuser(self) -> bool:
         return self.role == Role.ADMIN
 
+    @property
+    def name(self) -> str:
+        """The account's 姓名: 示例填报员（滨海新区）."""
+        where = f"（{self.district.name}）" if self.district else ""
+        return f"示例{Role(self.role).label}{where}"
+
 
 @dataclass
 class DemoLogin:
@@ -177,6 +183,7 @@ def _accounts_ensure(accounts: list[DemoAccount], logins: dict[str, str]):
         created = reset = False
         if user is None:
             user = User(username=account.username, email=f"{account.username}@{EMAIL_DOMAIN}",
+                        first_name=account.name,
                         is_staff=account.superuser, is_superuser=account.superuser)
             password = secrets.token_urlsafe(12)
             user.set_password(password)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class DistrictQuerySet(models.QuerySet):
@@ -78,6 +79,7 @@ class Unit(models.Model):
     is_group = models.BooleanField(
         _("集合单位"), default=False, help_text=_("如“各开发区”“各街镇”，代表一组单位")
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("单位")

@@ -118,13 +118,25 @@ def plan_load(*, data: dict, name: str = "") -> Plan:
 
 
 def _load_units(district: District, rows: list[dict]) -> dict[str, Unit]:
-    existing = {unit.name: unit for unit in district.units.all()}
+    """The district's units by the names the plan's tasks use. A plan's unit is found by its
+    name or by one of its other spellings: a unit renamed in the portal keeps its old name among
+    them (accounts.forms.UnitForm), so it stays the plan's unit, with its people and its new
+    name, and the plan's spelling is kept with the others."""
+    units = list(district.units.all())
+    by_spelling = {unit.name: unit for unit in units}
+    for unit in units:
+        for spelling in unit.aliases or []:
+            by_spelling.setdefault(spelling, unit)
+    found = {unit.name: unit for unit in units}
     for position, row in enumerate(rows):
-        unit = existing.get(row["name"]) or Unit(district=district, name=row["name"])
-        _sync(unit, position=position, aliases=row.get("aliases", []),
-              is_group=row.get("is_group", False))
-        existing[unit.name] = unit
-    return existing
+        name = row["name"]
+        unit = by_spelling.get(name) or Unit(district=district, name=name)
+        aliases = [a for a in row.get("aliases", []) if a != unit.name]
+        if name != unit.name and name not in aliases:
+            aliases.append(name)
+        _sync(unit, position=position, aliases=aliases, is_group=row.get("is_group", False))
+        by_spelling[name] = found[name] = found[unit.name] = unit
+    return found
 
 
 def _load_indicators(plan: Plan, rows: list[dict], where: str) -> None:

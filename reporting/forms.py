@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import ReportingRound
@@ -27,6 +28,9 @@ class ReportingRoundForm(forms.ModelForm):
         year = self.cleaned_data["year"]
         if not 2000 <= year <= 2100:
             raise forms.ValidationError(_("请填写 2000 至 2100 之间的年份。"))
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(
+                _("%(year)s 年尚未开始，不能开启该年度的填报。") % {"year": year})
         if ReportingRound.objects.filter(year=year).exists():
             raise forms.ValidationError(
                 _("%(year)s 年度的填报轮次已存在，每年只能有一个填报轮次。"
@@ -34,9 +38,25 @@ class ReportingRoundForm(forms.ModelForm):
             )
         return year
 
+    def clean(self):
+        cleaned = super().clean()
+        error = deadline_error(cleaned.get("year"), cleaned.get("deadline"))
+        if error:
+            self.add_error("deadline", error)
+        return cleaned
+
     def validate_unique(self):
         # The year's uniqueness is checked in clean_year, with a clearer message.
         pass
+
+
+def deadline_error(year, deadline):
+    """A round collects a year's figures: its deadline cannot come before that year begins."""
+    if year and deadline and deadline.year < year:
+        return forms.ValidationError(
+            _("截止日期不能早于 %(year)s 年度开始（%(year)s-01-01）。") % {"year": year},
+            code="before_year")
+    return None
 
 
 class DeadlineForm(forms.ModelForm):
@@ -46,3 +66,10 @@ class DeadlineForm(forms.ModelForm):
         model = ReportingRound
         fields = ["deadline"]
         widgets = {"deadline": DateInput(format="%Y-%m-%d")}
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        error = deadline_error(self.instance.year, deadline)
+        if error:
+            raise error
+        return deadline

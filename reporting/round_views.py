@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import require_perm
 from accounts.choices import Role
 from accounts.selectors import user_role
+from ipops.years import YEARS
 from plans.models import District
 from reporting.forms import DeadlineForm, ReportingRoundForm
 from reporting.models import ReportingRound
@@ -79,7 +81,8 @@ def round_deadline(request, pk):
         if round_.is_open:
             _past_deadline_warning(request, round_)
     else:
-        messages.error(request, _("截止日期无效，未修改。"))
+        messages.error(request, " ".join([_("截止日期无效，未修改。"),
+                                          *list(form.errors.get("deadline", []))[:1]]))
     return redirect("rounds:round_list")
 
 
@@ -89,6 +92,8 @@ def round_status(request, code, year):
     Coordinators and admins (``reporting.approve``) and the leaders granted the district.
     """
     district = get_object_or_404(District, code=code)
+    if year not in YEARS:
+        raise Http404
     user = request.user
     may_read = user.has_perm("reporting.approve", district) or (
         user_role(user) == Role.LEADER and user.has_perm("plans.view_district", district))

@@ -111,8 +111,11 @@ def _cells(row: IndicatorRow, cols: list[Column]) -> list:
             value = layout.rounded(progress.percent, "0.01")
             style = layout.NUMBER.replace(number_format=layout.PERCENT_FORMAT)
         elif key == "status":
-            value = str(progress.status.label)
-            style = layout.indicator_status_style(progress.status)
+            if progress.year < indicator.plan.start_year:  # not judged, as on the pages
+                value, style = _("方案尚未开始"), layout.CENTERED
+            else:
+                value = str(progress.status.label)
+                style = layout.indicator_status_style(progress.status)
         elif key == "note":
             value, style = row.note, layout.TEXT
         cells.append((value, style))

@@ -76,13 +76,23 @@ class Sheet:
             values += [None] * padding
             styles += [pad] * padding
         if height is None:
-            height = layout.row_height(values, self.widths)
+            height = layout.row_height(values, self.merged_widths(merge))
         xlsx.set_height(self.ws, self.row, height)
         xlsx.append_row(self.ws, values, style=styles)
         for first, last in merge:
             self.merge(self.row, first, self.row, last)
         self.row += 1
         return self.row - 1
+
+    def merged_widths(self, merge: Sequence[tuple[int, int]]) -> list[float]:
+        """The columns' widths, the first cell of each merged span (first, last) taking the
+        span's whole width: a line written across the sheet wraps at its merged width, not at
+        its first column's (a one-line sentence in a 6-wide column was five lines tall)."""
+        widths = list(self.widths)
+        for first, last in merge:
+            widths[first - 1] = sum(self.widths[first - 1:last])
+            widths[first:last] = [0] * (last - first)
+        return widths
 
     def merge(self, top: int, first: int, bottom: int, last: int) -> None:
         # straight into the set: the sheet's merges never overlap, and MultiCellRange.add

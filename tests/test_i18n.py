@@ -348,3 +348,72 @@ def test_it_names_the_workbook_sheets_in_english(leader_binhai, client_for):
         assert openpyxl.load_workbook(BytesIO(response.content)).sheetnames == sheets
     response = client.get(reverse("reports:summary"), {"year": 2023})
     assert openpyxl.load_workbook(BytesIO(response.content)).sheetnames[0] == "Summary"
+
+
+@pytest.mark.django_db
+def test_it_writes_english_punctuation_around_data_on_the_entry_and_task_pages(
+        reporter_binhai, coordinator_binhai, client_for):
+    """The brackets and list commas around data are the page's, not the data's: in English
+    " (…)" and ", "; in Chinese they stay （…） and 、. The data keeps its own punctuation."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from indicators.workbooks import SHEET
+    from tasks.models import Task
+    from tests.indicators.test_workbooks import cell
+
+    plan, client = binhai_plan(), english(client_for(reporter_binhai))
+    chinese = client_for(reporter_binhai)
+    unit = '有效发明专利量<span class="muted">{}件{}</span>'  # indicator 7, counted in 件
+    supporting = "区科技局{}区工业和信息化局"  # sub-item (2)'s supporting units
+
+    grid_url = reverse("indicators:entry_grid", args=["binhai", plan.pk, 2023])
+    grid = page(client, grid_url)
+    assert f"{plan.title} ({plan.period_label})" in grid and unit.format(" (", ")") in grid
+    assert f"（{plan.period_label}）" not in grid and unit.format("（", "）") not in grid
+    grid = chinese.get(grid_url).content.decode()
+    assert f"{plan.title}（{plan.period_label}）" in grid and unit.format("（", "）") in grid
+
+    download = client.get(reverse("indicators:entry_workbook", args=["binhai", plan.pk, 2023]))
+    wb = openpyxl.load_workbook(BytesIO(download.content))
+    assert cell(wb[SHEET], 2023, "7", "baseline").value.endswith(" (2021)")
+    cell(wb[SHEET], 2023, "7", "value").value = 21500
+    buffer = BytesIO()
+    wb.save(buffer)
+    response = client.post(reverse("indicators:entry_upload", args=["binhai", plan.pk, 2023]),
+                           {"file": SimpleUploadedFile("entry.xlsx", buffer.getvalue())})
+    preview = page(client, response["Location"])
+    assert unit.format(" (", ")") in preview and unit.format("（", "）") not in preview
+
+    tasks = page(client, reverse("tasks:progress_list", args=["binhai", 2023]))
+    assert '<span class="muted"> (' in tasks and '<span class="muted">（' not in tasks
+    assert supporting.format(", ") in tasks and supporting.format("、") not in tasks
+    zh_tasks = chinese.get(reverse("tasks:progress_list", args=["binhai", 2023])).content.decode()
+    assert '<span class="muted">（' in zh_tasks and supporting.format("、") in zh_tasks
+
+    task = Task.objects.get(plan=plan, number="（2）")
+    card = page(client, reverse("tasks:progress_entry", args=[task.pk, 2023]))
+    assert f'{plan.title} <span class="muted"> ({plan.period_label})</span>' in card
+    assert supporting.format(", ") in card and supporting.format("、") not in card
+
+    approved = TaskProgress.objects.create(task=task, year=2023, quarter=0, status="in_progress",
+                                           percent=50, review_status=ReviewStatus.APPROVED)
+    TaskProgress.objects.create(task=task, year=2023, quarter=0, status="in_progress", percent=60,
+                                corrects=approved, review_status=ReviewStatus.SUBMITTED)
+    detail = page(client, reverse("tasks:progress_detail", args=[approved.pk]))
+    assert "60% (Submitted)</a>" in detail and "60%（" not in detail
+
+    ratio = Indicator.objects.get(plan=plan, number="2")
+    figure = Figure.objects.create(
+        indicator=ratio, year=2023, value=Decimal(28), numerator=Decimal(2800),
+        denominator=Decimal(100000), review_status=ReviewStatus.APPROVED, flagged=True,
+        flag_comment="请核实", flagged_by=coordinator_binhai, flagged_at=timezone.now())
+    Figure.objects.create(indicator=ratio, year=2023, value=Decimal(30), corrects=figure,
+                          review_status=ReviewStatus.SUBMITTED)
+    url = reverse("indicators:figure_detail", args=[figure.pk])
+    detail = page(client, url)
+    assert "28 件 (2800 ÷ 100000)</dd>" in detail and "30 件 (Submitted)</a>" in detail
+    assert "请核实 (coord_binhai " in detail and "请核实（" not in detail
+    detail = chinese.get(url).content.decode()
+    assert "28 件（2800 ÷ 100000）</dd>" in detail and "30 件（已提交）</a>" in detail
+    assert "请核实（coord_binhai " in detail

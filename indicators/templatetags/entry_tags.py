@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 from indicators.progress import Status
 from indicators.templatetags.progress_tags import num, status_badge
 from ipops.html import format_html
+from ipops.text import bracketed
 from reporting.choices import ReviewStatus
 
 register = template.Library()
@@ -23,6 +24,7 @@ register = template.Library()
 
 def _join(parts) -> str:
     return mark_safe("\n".join(part for part in parts if part))
+
 
 
 @register.simple_tag
@@ -45,7 +47,8 @@ def grid_row(form, year):
 
 def _name_cell(row) -> str:
     indicator = row.indicator
-    unit = format_html('<span class="muted">（{}）</span>', indicator.unit) if indicator.unit else ""
+    unit = (format_html('<span class="muted">{}</span>', bracketed(indicator.unit))
+            if indicator.unit else "")
     notes = [str(indicator.get_kind_display())]
     if indicator.direction == "lower":
         notes.append(_("越低越好"))
@@ -117,7 +120,7 @@ def _inputs_cell(form) -> str:
         value = form["value"]
         unit = row.indicator.quantity_unit if row.kind == "growth" else ""
         html.append(format_html('<label class="inline-label" for="{}">{}{}</label>{}',
-                                value.id_for_label, value.label, f"（{unit}）" if unit else "",
+                                value.id_for_label, value.label, bracketed(unit) if unit else "",
                                 value))
     if "done" in fields:
         html.append(str(form["done"]))
@@ -169,7 +172,7 @@ def _base_state(figure) -> str:
     if figure.corrects_id:
         text = _("更正，%(state)s；计入的仍为已审核值：%(value)s") % {
             "state": text, "value": figure.corrects.shown}
-    return format_html(' <span class="muted small">（{}）</span>', text)
+    return format_html(' <span class="muted small">{}</span>', bracketed(text))
 
 
 def _evidence(form, figure, field_errors) -> str:

@@ -1,5 +1,6 @@
 """The account pages: logging in, lockout, password change, and managing people and units."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -473,3 +474,115 @@ def test_the_django_admin_shows_roles(admin_client, coordinator_binhai):
     assert "coord_binhai" in response.content.decode()
     response = admin_client.get(reverse("admin:auth_user_change", args=[coordinator_binhai.pk]))
     assert "区管理员" in response.content.decode()
+
+
+def test_it_refuses_a_unit_name_that_differs_only_in_bracket_width(client_for,
+                                                                    coordinator_binhai):
+    existing = Unit.objects.filter(district__code="binhai", name__contains="（").first()
+    assert existing is not None
+    half_width = existing.name.replace("（", "(").replace("）", ")")
+    before = Unit.objects.count()
+    response = client_for(coordinator_binhai).post(
+        reverse("accounts:unit_create", args=["binhai"]), {"name": half_width, "position": "0"})
+    assert response.context["form"].errors["name"] == [
+        f"滨海新区已有名为“{existing.name}”的单位。"]
+    assert Unit.objects.count() == before
+
+
+def test_a_renamed_unit_keeps_its_old_name_among_its_spellings(client_for, coordinator_binhai):
+    unit = binhai_unit()
+    client = client_for(coordinator_binhai)
+    client.post(reverse("accounts:unit_update", args=["binhai", unit.pk]),
+                {"name": "区科学技术局", "position": unit.position})
+    unit.refresh_from_db()
+    assert (unit.name, unit.aliases) == ("区科学技术局", ["区科技局"])
+    assert unit.history.first().history_user == coordinator_binhai  # the rename is in history
+    # and the old name cannot be given to a new unit
+    response = client.post(reverse("accounts:unit_create", args=["binhai"]),
+                           {"name": "区科技局", "position": "0"})
+    assert response.context["form"].errors["name"] == ["滨海新区已有名为“区科学技术局”的单位。"]
+
+
+def test_it_refuses_a_user_name_that_differs_only_in_case(client_for, coordinator_binhai,
+                                                          reporter_binhai):
+    response = client_for(coordinator_binhai).post(
+        reverse("accounts:person_create", args=["binhai"]),
+        person_data(username="Reporter_Binhai"))
+    assert response.context["form"].errors["username"] == [
+        "已有用户名“Reporter_Binhai”（不区分大小写），请换一个。"]
+    assert User.objects.filter(username__iexact="reporter_binhai").count() == 1
+
+
+def test_a_coordinator_manages_reporters_not_other_coordinators(client_for, coordinator_binhai,
+                                                                admin_user_portal):
+    other = make_user("coord_binhai_2", Role.COORDINATOR, "binhai")
+    client = client_for(coordinator_binhai)
+    url = reverse("accounts:person_update", args=["binhai", other.pk])
+    assert client.get(url).status_code == 403
+    data = person_data(username="coord_binhai_2", role="coordinator", is_active=None)
+    assert client.post(url, data).status_code == 403
+    other.refresh_from_db()
+    assert other.is_active and other.check_password(PASSWORD)
+    page = client.get(people_url()).content.decode()
+    assert url not in page and "由系统管理员管理" in page
+    # nor makes one; but keeps their own role when editing their own account
+    response = client.post(reverse("accounts:person_create", args=["binhai"]),
+                           person_data(role="coordinator"))
+    assert "role" in response.context["form"].errors
+    own = client.get(reverse("accounts:person_update", args=["binhai", coordinator_binhai.pk]))
+    assert [v for v, _label in own.context["form"].fields["role"].choices] == [
+        "", "coordinator", "reporter"]
+    # the admin does all of it
+    admin = client_for(admin_user_portal)
+    assert admin.get(url).status_code == 200
+    assert admin.post(url, data).status_code == 302
+    other.refresh_from_db()
+    assert not other.is_active
+
+
+def test_a_new_password_lifts_a_lockout_and_the_form_says_it_is_locked(
+        client, client_for, coordinator_binhai, reporter_binhai):
+    for _ in range(5):
+        log_in(client, "reporter_binhai", "wrong-password")
+    assert log_in(Client(), "reporter_binhai").status_code == 429
+    coordinator = client_for(coordinator_binhai)
+    url = reverse("accounts:person_update", args=["binhai", reporter_binhai.pk])
+    assert "该账号因多次输错密码已被暂时锁定" in coordinator.get(url).content.decode()
+    assert coordinator.post(url, person_data(username="reporter_binhai")).status_code == 302
+    assert log_in(Client(), "reporter_binhai", NEW_PASSWORD).status_code == 302
+    assert "该账号因多次输错密码已被暂时锁定" not in coordinator.get(url).content.decode()
+
+
+def test_account_changes_are_in_history_without_the_password_or_logins(
+        client_for, coordinator_binhai, reporter_binhai):
+    history = User.history.filter(id=reporter_binhai.pk)
+    before = history.count()
+    assert log_in(Client(), "reporter_binhai").status_code == 302
+    assert history.count() == before  # a login leaves no record
+    profile_records = reporter_binhai.profile.history.count()
+
+    client = client_for(coordinator_binhai)
+    url = reverse("accounts:person_update", args=["binhai", reporter_binhai.pk])
+    unit = reporter_binhai.profile.unit
+    client.post(url, person_data(username="reporter_binhai", unit=unit, is_active=None,
+                                 password1="", password2=""))
+    client.post(url, person_data(username="reporter_binhai", unit=unit))  # a new password
+    records = list(history.order_by("history_date")[before:])
+    assert [(r.is_active, r.history_user, r.history_change_reason) for r in records] == [
+        (False, coordinator_binhai, None), (True, coordinator_binhai, "重设密码")]
+    assert not hasattr(records[0], "password")
+    assert reporter_binhai.profile.history.count() == profile_records  # the role did not change
+
+
+def test_my_account_shows_the_previous_login_not_this_one(client, reporter_binhai):
+    assert log_in(client, "reporter_binhai").status_code == 302
+    assert "这是首次登录" in client.get(reverse("accounts:my_account")).content.decode()
+    earlier = timezone.now() - timedelta(days=3)
+    User.objects.filter(pk=reporter_binhai.pk).update(last_login=earlier)
+    again = Client()
+    assert log_in(again, "reporter_binhai").status_code == 302
+    content = again.get(reverse("accounts:my_account")).content.decode()
+    shown = timezone.localtime(earlier).strftime("%Y-%m-%d %H:%M")
+    now = timezone.localtime(User.objects.get(pk=reporter_binhai.pk).last_login)
+    assert re.search(r"上次登录</th><td>" + shown, content)
+    assert re.search(r"本次登录</th><td>" + now.strftime("%Y-%m-%d %H:%M"), content)

@@ -66,8 +66,8 @@ def test_the_district_dashboards_charts_are_what_plotly_builds(binhai_data, lead
         assert figure["layout"]["template"] == plotly_template()
         assert figure["layout"]["font"]["family"] == charts.FONT
     bars, expected = response.context["chart_percent"]["data"]
-    assert bars["type"] == "bar" and expected["marker"]["symbol"] == "line-ew-open"
-    assert response.context["chart_percent"]["layout"]["yaxis"]["title"] == {"text": "%"}
+    assert bars["type"] == "bar" and expected["marker"]["symbol"] == "line-ns-open"
+    assert response.context["chart_percent"]["layout"]["xaxis"]["ticksuffix"] == "%"
     statuses = {trace["name"]: sum(trace["y"])
                 for trace in response.context["chart_categories"]["data"]}
     assert statuses["滞后"] >= 1 and statuses["预警"] == 1
@@ -109,3 +109,44 @@ def test_the_heat_map_is_what_plotly_builds():
     (heat,) = figure["data"]
     assert heat["text"] == [["1/2", "—"], ["3/3", "0/4"]]
     assert heat["colorbar"]["title"] == {"text": "正常及完成占比 %"}
+
+
+def many_rows(count: int):
+    """``count`` dashboard rows as percent_by_indicator reads them (numbers 1…, then T1…)."""
+    from types import SimpleNamespace
+
+    from indicators.progress import Status
+
+    statuses = [Status.ACHIEVED, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND]
+    rows = []
+    for n in range(count):
+        number = str(n + 1) if n < 20 else f"T{n - 19}"
+        progress = SimpleNamespace(percent=Decimal(n * 37 % 101), status=statuses[n % 4],
+                                   expected_percent=Decimal("66.67"))
+        rows.append(SimpleNamespace(indicator=SimpleNamespace(
+            number=number, name=f"第{n + 1}项知识产权指标的名称相当长需要截断显示"), progress=progress))
+    return rows
+
+
+@pytest.mark.parametrize("count", [5, 41, 60])
+def test_the_percent_chart_gives_every_indicator_a_line_of_its_own(count):
+    """Forty indicators side by side crowded their numbers on the axis: the indicators are
+    rows, each label on a line of its own, the chart as tall as its rows need."""
+    rows = many_rows(count)
+    figure = charts.percent_by_indicator(rows)
+    assert figure == as_plotly_builds_it(figure)
+    bars, expected = figure["data"]
+    assert bars["orientation"] == "h" and len(bars["y"]) == len(set(bars["y"])) == count
+    assert expected["y"] == bars["y"] and expected["x"] == [66.67] * count
+    assert expected["marker"]["symbol"] == "line-ns-open"  # 序时进度: a tick across its bar
+    assert bars["y"][0] == "1 第1项知识产权指标的名…"  # number and a short name
+    assert bars["y"][-1].startswith(rows[-1].indicator.number + " ")
+    assert all(len(label) <= 18 for label in bars["y"])
+    layout = figure["layout"]
+    assert layout["yaxis"]["type"] == "category" and layout["yaxis"]["autorange"] == "reversed"
+    assert layout["yaxis"]["automargin"] is True
+    assert layout["xaxis"]["range"] == [0, 105] and layout["xaxis"]["ticksuffix"] == "%"
+    margin = layout["margin"]
+    per_row = (layout["height"] - margin["t"] - margin["b"]) / count
+    assert per_row >= 20  # a line of 13 px text with room between
+    assert layout["height"] <= 360 or count > 8  # a few indicators stay a small chart

@@ -293,3 +293,90 @@ def test_a_long_plan_lists_the_years_up_to_the_next_target(leader_all, client_fo
     assert [r.year for r in page.rows] == [2021, 2022, 2023, 2024, 2025]
     page = client_for(leader_all).get(url(indicator("binhai", "7"), 2022)).context["page"]
     assert [r.year for r in page.rows] == [2022, 2023, 2024]
+
+
+def labels_among_the_data(chart) -> list[tuple]:
+    """(trace, x, text) of every text the chart draws among its points."""
+    return [(trace["name"], x, text) for trace in chart["data"]
+            if "text" in trace.get("mode", "")
+            for x, text in zip(trace["x"], trace["text"])]
+
+
+@pytest.mark.parametrize("code, number, figures", [
+    ("binhai", "7", [(2022, 17000), (2023, 21000), (2024, 24900)]),  # level, near its target
+    ("binhai", "T2", [(2023, 1.1), (2024, 1)]),  # lower is better (≤1), no start point
+    ("binhai", "T17", [(2024, 7.2)]),  # lower is better (≤7)
+    ("binhai", "T9", [(2022, 40), (2023, 50), (2024, 50)]),  # cumulative (≥140)
+    ("wuqing", "T2", [(2017, 9800), (2018, 10050), (2019, 10000)]),  # a target every year
+])
+def test_no_status_word_sits_on_a_target_marker(code, number, figures, leader_all, client_for):
+    ind = indicator(code, number)
+    for year, value in figures:
+        approved(ind, year, value)
+    final = figures[-1][0]
+    response = client_for(leader_all).get(url(ind, final))
+    chart = response.context["chart"]
+    targets = {t.year: t.display for t in response.context["page"].targets}
+    # Among the points, a target year carries only its target's own label: the status words
+    # are under the years on the axis, where no marker is drawn.
+    for trace, x, text in labels_among_the_data(chart):
+        if x in targets:
+            assert trace == "目标值" and text == targets[x], (trace, x, text)
+    axis = chart["layout"]["xaxis"]
+    ticks = dict(zip(axis["tickvals"], axis["ticktext"]))
+    for row in response.context["page"].rows:
+        if row.progress.actual is not None:
+            status = row.progress.status
+            assert f"{status.icon} {status.label}" in ticks[row.year]
+            assert status.colour in ticks[row.year]  # the word in its colour
+    assert ticks[final].startswith(str(final))
+
+
+def test_a_milestone_draws_no_chart_so_no_label_can_cover_a_marker(leader_binhai, client_for):
+    ind = indicator("binhai", "T19")
+    approved(ind, 2024, done=True)
+    response = client_for(leader_binhai).get(url(ind, 2024))
+    assert response.context["chart"] is None
+    assert "status-achieved" in response.content.decode()  # its status is in the yearly table
+
+
+@pytest.mark.parametrize("year", [2020, 2021])  # before the baseline year, the baseline year
+def test_before_the_plan_starts_nothing_is_expected_or_judged(year, leader_binhai, client_for):
+    """滨海 7: plan 2022–2024, baseline 13066 in 2021. Before 2022 there is no 序时进度 (the
+    path's first point is the baseline, not a value the year should reach) and no status."""
+    ind = indicator("binhai", "7")
+    approved(ind, 2021, 13066)  # a figure of the baseline year, were there one
+    approved(ind, 2023, 21500)
+    response = client_for(leader_binhai).get(url(ind, year))
+    page = response.context["page"]
+    p = page.progress
+    assert (p.expected, p.actual, p.percent, p.status.value) == (None, None, None, "no_data")
+    assert page.year == year and page.before_plan
+    (row,) = [r for r in page.rows if r.year == year]
+    assert row.progress.expected is None and row.before_plan
+    content = response.content.decode()
+    status = content[content.index("ind-status"):content.index("ind-facts")]
+    assert "方案尚未开始" in status and "status-" not in status and "本年应达值" not in status
+    assert "方案自 2022 年开始实施，%s 年不计序时进度和状态。" % year in content
+    table = content[content.index("逐年情况"):content.index("填报记录与修改历史")]
+    first = table[table.index(f'?year={year}"'):]
+    first = first[:first.index("</tr>")]
+    assert "13066" not in first.replace(">13066<", "")  # the figure only, no 序时进度
+    assert "方案尚未开始" in first and "status-" not in first
+    # The chart's path starts at the baseline; nothing is drawn for the year asked.
+    traces = {trace["name"]: trace for trace in response.context["chart"]["data"]}
+    assert traces["序时进度（应达值）"]["x"] == [2021, 2022, 2023, 2024]
+    assert traces["序时进度（应达值）"]["y"][0] == 13066.0
+    assert traces["实际值（已审核）"]["x"] == [2023]
+
+
+def test_before_the_plan_starts_a_flow_without_baseline_draws_no_flat_path(leader_all,
+                                                                            client_for):
+    ind = indicator("wuqing", "T2")  # ≥10000 a year from 2017, no baseline
+    response = client_for(leader_all).get(url(ind, 2016))
+    assert response.context["page"].progress.expected is None
+    traces = {trace["name"]: trace for trace in response.context["chart"]["data"]}
+    assert traces["序时进度（应达值）"]["x"] == [2017]  # the years shown: 2016, 2017
+    # Within the plan nothing changes.
+    page = client_for(leader_all).get(url(ind, 2017)).context["page"]
+    assert page.progress.expected == 10000 and not page.before_plan

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import Figure, Indicator, Target
+from indicators.progress import Status
 from indicators.selectors import indicators_progress
 from plans.models import District, Plan, Unit
 from reporting.choices import ReviewStatus
@@ -298,3 +299,29 @@ def test_the_overview_can_put_the_districts_needing_attention_first(binhai_figur
     assert attention == sorted(attention, reverse=True)
     assert summaries[0].district.code == "binhai"  # the only one with an indicator behind
     assert 'href="?year=2023&amp;sort=attention&amp;page=' not in response.content.decode()
+
+
+def test_before_the_plans_first_year_the_dashboard_judges_nothing(leader_all, client_for):
+    """滨海's plan runs 2022–2024: in 2021 (its baseline year) no indicator has a 序时进度, a
+    percent or a status, even one with a figure that year (17, the base of T5's growth)."""
+    approve("binhai", "17", 2021, 17)
+    approve("binhai", "7", 2023, 21500)
+    client = client_for(leader_all)
+    response = client.get(reverse("dashboards:district", args=["binhai"]),
+                          {"year": 2021, "per_page": 100})
+    rows = response.context["table"].data
+    assert len(rows) == Indicator.objects.filter(plan__district__code="binhai").count()
+    assert {(r.progress.expected, r.progress.expected_percent, r.progress.percent,
+             r.progress.status.value) for r in rows} == {(None, None, None, "no_data")}
+    assert response.context["chart_percent"] is None  # no bar and no 序时进度 to draw
+    content = response.content.decode()
+    assert "方案自 2022 年开始实施，2021 年不计序时进度和状态。" in content
+    body = content[content.index("<tbody", content.index("dashboard-table")):]
+    assert body.count("方案尚未开始") == len(rows) and "status-" not in body[:body.index("</tbody>")]
+    overview = client.get(reverse("dashboards:overview"), {"year": 2021})
+    binhai = next(s for s in overview.context["summaries"] if s.district.code == "binhai")
+    assert dict(binhai.statuses) == {Status.NO_DATA: len(rows)}
+    # Within the plan the dashboard judges as before.
+    within = client.get(reverse("dashboards:district", args=["binhai"]), {"year": 2023})
+    assert "开始实施" not in within.content.decode()
+    assert within.context["chart_percent"]["data"][0]["x"]

@@ -81,3 +81,15 @@ def test_it_runs_the_same_number_of_queries_for_few_and_many_figures(
                                   review_status=ReviewStatus.APPROVED)
     with django_assert_num_queries(11):
         client.get(plan_url("binhai", 2024))
+
+
+def test_before_the_plan_starts_it_judges_no_indicator(leader_binhai, client_for):
+    seventeen = Indicator.objects.get(plan__district__code="binhai", number="17")
+    Figure.objects.create(indicator=seventeen, year=2021, value=Decimal(17),
+                          review_status=ReviewStatus.APPROVED)  # its baseline year's figure
+    response = client_for(leader_binhai).get(plan_url("binhai", 2021))
+    rows = response.context["rows"]
+    assert {(r.progress.expected, r.progress.status.value) for r in rows} == {(None, "no_data")}
+    content = response.content.decode()
+    body = content[content.index("<tbody"):]
+    assert body.count("方案尚未开始") == len(rows) and "status-" not in body

@@ -135,3 +135,20 @@ def test_task_text_is_cut_with_an_ellipsis_and_inferred_units_are_a_grey_word(ad
     assert 'class="ipops-tag">推定<' in content
     assert "icon-no.svg" not in content and "icon-yes.svg" not in content
     assert "责任单位来源" in content
+
+
+def test_a_tasks_history_shows_an_empty_lead_unit_as_empty_not_deleted(admin_client):
+    task = Task.objects.filter(plan__district__code="binhai", lead_unit__isnull=False).first()
+    content = admin_client.get(reverse("admin:tasks_task_history", args=[task.pk])).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", content))
+    assert "Deleted" not in text and "pk=None" not in text
+    assert f"牵头单位 ： （空） → {task.lead_unit.name}" in text
+
+
+def test_a_units_history_is_in_the_admin(admin_client):
+    unit = Unit.objects.get(district__code="binhai", name="区科技局")
+    unit.name = "区科学技术局"
+    unit.save()
+    content = admin_client.get(reverse("admin:plans_unit_history", args=[unit.pk])).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", content))
+    assert "区科技局 → 区科学技术局" in text

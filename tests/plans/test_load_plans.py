@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from indicators.models import Indicator, Target
 from plans.models import District, Plan, Unit
@@ -159,3 +160,27 @@ def test_a_link_to_an_indicator_of_another_plan_is_refused(tmp_path):
     )
     with pytest.raises(CommandError, match="T99"):
         load(path)
+
+
+def test_a_unit_renamed_in_the_portal_stays_the_plans_unit_when_the_plans_are_loaded_again(
+        client_for, coordinator_binhai):
+    unit = Unit.objects.get(district__code="binhai", name="区科技局")
+    led = set(Task.objects.filter(lead_unit=unit).values_list("pk", flat=True))
+    supported = set(TaskSupport.objects.filter(unit=unit).values_list("task_id", flat=True))
+    assert led
+    response = client_for(coordinator_binhai).post(
+        reverse("accounts:unit_update", args=["binhai", unit.pk]),
+        {"name": "区科学技术局", "position": unit.position})
+    assert response.status_code == 302
+    units_before = Unit.objects.count()
+
+    load(FIXTURES / "binhai.json")
+
+    unit.refresh_from_db()
+    assert unit.name == "区科学技术局" and "区科技局" in unit.aliases
+    assert Unit.objects.count() == units_before  # no new 区科技局
+    assert set(Task.objects.filter(lead_unit=unit).values_list("pk", flat=True)) == led
+    assert set(TaskSupport.objects.filter(unit=unit).values_list("task_id", flat=True)) == supported
+    before = snapshot()
+    load(FIXTURES / "binhai.json")  # and loading again changes nothing
+    assert snapshot() == before

@@ -287,3 +287,31 @@ def test_the_status_query_count_does_not_grow(admin_user_portal, client_for, rou
     assert status_queries(client, "grow") == before
     status = round_status(district=district, year=2024, today=timezone.localdate())
     assert sum(u.rows for u in status.units) == 34
+
+
+def test_it_refuses_a_future_year_and_a_deadline_before_the_year_begins(admin_user_portal,
+                                                                        client_for, round_2024):
+    client = client_for(admin_user_portal)
+    next_year = timezone.localdate().year + 1
+    response = client.post(reverse("rounds:round_list"),
+                           {"year": next_year, "deadline": f"{next_year + 1}-01-31"})
+    assert response.context["form"].errors["year"] == [
+        f"{next_year} 年尚未开始，不能开启该年度的填报。"]
+    response = client.post(reverse("rounds:round_list"), {"year": 2023, "deadline": "2020-01-01"})
+    message = "截止日期不能早于 2023 年度开始（2023-01-01）。"
+    assert response.context["form"].errors["deadline"] == [message]
+    assert message in response.content.decode()
+    assert list(ReportingRound.objects.values_list("year", flat=True)) == [2024]
+
+    response = client.post(reverse("rounds:round_deadline", args=[round_2024.pk]),
+                           {"deadline": "2023-12-31"}, follow=True)
+    assert "截止日期无效，未修改。 截止日期不能早于 2024 年度开始（2024-01-01）。" in \
+        response.content.decode()
+    round_2024.refresh_from_db()
+    assert round_2024.deadline == datetime.date(2025, 1, 31)
+
+
+def test_a_round_status_of_a_year_out_of_range_is_not_found(admin_user_portal, client_for):
+    client = client_for(admin_user_portal)
+    assert client.get(reverse("rounds:round_status", args=["binhai", 1])).status_code == 404
+    assert client.get(reverse("rounds:round_status", args=["binhai", 2024])).status_code == 200

@@ -257,3 +257,21 @@ def test_computed_values_show_the_decimals_the_dashboard_shows(binhai_data):
     assert cell(ws, report, "T5", "actual:2023").number_format == '0.00"%"'
     assert cell(ws, report, "7", "actual:2023").number_format == "#,##0"  # counts stay whole
     assert ws.cell(row_of(ws, "7"), cols["expected"]).number_format == "#,##0"
+
+
+def test_before_the_plan_starts_it_gives_no_expected_value_percent_or_status(coordinator):
+    """滨海's plan runs 2022–2024: the table of 2021 (its baseline year) has no 序时进度, no
+    percent and no status, as the pages, even for an indicator with a figure that year."""
+    approve_figures(coordinator, "binhai", [("17", 2021, {"value": d(17)})])
+    ws, report = sheet_of("binhai", 2021)
+    assert report.actual_years == []
+    for number in ("7", "17", "T2", "T5", "T4"):  # level, flow, lower, growth, milestone
+        assert cell(ws, report, number, "expected").value is None, number
+        assert cell(ws, report, number, "percent").value is None, number
+        status = cell(ws, report, number, "status")
+        assert status.value == "方案尚未开始", number
+        assert status.fill.fill_type is None  # no status colour
+    assert cell(ws, report, "7", "target:2024").value == 25000  # the targets stay
+    # within the plan, as before
+    ws, report = sheet_of("binhai", 2022)
+    assert cell(ws, report, "7", "expected").value == Decimal("17044")

@@ -264,3 +264,18 @@ def test_the_overview_and_the_summary_keep_their_own_snapshots(summary_data, lea
     kept = build()[1]  # read from the summary's own snapshots, not the overview's
     DistrictSnapshot.objects.filter(kind=DistrictSnapshot.SUMMARY).delete()
     assert kept == build()[1] and kept.districts[2].indicators
+
+
+def test_a_district_with_no_plan_in_force_has_rows_of_one_line(coordinator):
+    """In 2021 滨海's plan (2022–2024) has not started: its sheet says so in a line across the
+    table, one line tall, as are the other lines written across a sheet."""
+    wb, report = build(year=2021)
+    binhai = next(s for s in report.districts if s.district.code == "binhai")
+    assert binhai.indicators == [] and binhai.plans == []
+    ws = wb["滨海新区"]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    one_line = workbook.layout.row_height(["本年度没有在期方案的指标。"], [60])
+    assert one_line <= 21
+    for text in ("本年度没有在期方案的指标。", "本年度没有推进状态为“滞后”的任务。"):
+        assert ws.row_dimensions[rows[text]].height == one_line, text
+    assert all((ws.row_dimensions[r].height or 15) <= 30 for r in range(1, ws.max_row + 1))
