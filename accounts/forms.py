@@ -40,10 +40,17 @@ class UnitForm(forms.ModelForm):
         wanted = _spelling(name)
         others = Unit.objects.filter(district=self.district).exclude(pk=self.instance.pk)
         for unit in others.only("name", "aliases"):
-            if wanted in {_spelling(spelling) for spelling in [unit.name, *(unit.aliases or [])]}:
+            if wanted == _spelling(unit.name):
                 raise ValidationError(
                     _("%(district)s已有名为“%(name)s”的单位。"),
                     code="unique", params={"district": self.district.name, "name": unit.name},
+                )
+            spelling = next((a for a in unit.aliases or [] if _spelling(a) == wanted), None)
+            if spelling is not None:
+                raise ValidationError(
+                    _("“%(spelling)s”是%(district)s单位“%(name)s”的其他写法（或原名称）。"),
+                    code="unique", params={"district": self.district.name, "name": unit.name,
+                                           "spelling": spelling},
                 )
         return name
 
@@ -139,6 +146,9 @@ class PersonForm(forms.ModelForm):
             self.fields["unit"].with_district = True
         self.fields["role"].choices = [("", "---------")] + [(r.value, r.label) for r in roles]
 
+        if not self.is_new and self.instance.pk == editor.pk:
+            self.fields["role"].disabled = True  # nobody changes their own role (clean_role)
+            self.fields["role"].help_text = _("不能更改自己的角色。")
         if self.is_new:
             self.fields["password1"].required = self.fields["password2"].required = True
         else:
@@ -230,6 +240,10 @@ class PersonForm(forms.ModelForm):
         cleaned = self.cleaned_data
         return {
             "user": self.instance,
+            # the account's own fields (the role decides its admin flags): saved, and so kept
+            # in its history, only when one of them changed
+            "account_changed": self.instance.pk is None or bool(
+                set(self.changed_data) & {"username", "first_name", "email", "is_active", "role"}),
             "role": cleaned["role"],
             "password": cleaned.get("password1") or "",
             "district": cleaned.get("district"),

@@ -19,6 +19,7 @@ def person_save(
     unit: Unit | None = None,
     districts=(),
     all_districts: bool = False,
+    account_changed: bool = True,
 ) -> AbstractUser:
     """Save ``user`` (new or changed) with its profile; the role decides the admin flags.
 
@@ -34,7 +35,8 @@ def person_save(
             user._change_reason = PASSWORD_RESET  # the hash itself is kept out of the history
     is_admin = role == Role.ADMIN
     user.is_staff = user.is_superuser = is_admin
-    user.save()
+    if account_changed or password:  # an unchanged account leaves no empty history record
+        user.save()
 
     in_district = role in (Role.COORDINATOR, Role.REPORTER)
     is_leader = role == Role.LEADER

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,6 +120,13 @@ class DistrictSummary:
     year: int
     data: dict
     plans: list = field(default_factory=list)
+
+    @property
+    def plan_start(self) -> int | None:
+        """The first year of the district's plans when the year shown comes before it (nothing
+        is judged or reported then: the card says so), else None."""
+        start = getattr(self.district, "first_start", None)
+        return start if start and self.year < start else None
 
     @property
     def heat(self) -> dict:  # category → [green, with data]
@@ -352,7 +359,9 @@ def overview(*, districts, year: int | None = None):
     again. Of every district it reads only the heat map and the attention counts: ``for_cards``
     gives the cards a page shows the rest, and their plans.
     """
-    districts = list(districts.annotate(last_end=Max("plans__end_year")).order_by("city", "code"))
+    districts = list(districts.annotate(last_end=Max("plans__end_year"),
+                                        first_start=Min("plans__start_year"))
+                     .order_by("city", "code"))
     if year is None:
         latest = _latest_years(districts)
         fallback = max((y for y in latest.values() if y), default=None) or year_within_plans(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import pgettext
 
 from indicators.templatetags.progress_tags import num, status_badge
 from ipops.html import escape, format_html
@@ -155,6 +156,7 @@ def task_board_rows(rows, *, district, unit, year: int, labels: dict) -> str:
     engine cost most of the page."""
     inferred = format_html('<div class="muted small">{}</div>', gettext("单位为推定"))
     reason_word = gettext("滞后原因：")
+    separator = pgettext("list separator", "、")
     unit_urls = {}
     html, path = [], None
     for row in rows:
@@ -180,7 +182,7 @@ def task_board_rows(rows, *, district, unit, year: int, labels: dict) -> str:
             row.number, _truncate(row.text, 140),
             unit_urls[row.lead_unit_id], year, row.lead_unit.name,
             inferred if row.units_inferred else "",
-            "、".join(row.supporting) or "—",
+            separator.join(row.supporting) or "—",
             row.dash_status or "none", labels.get(row.dash_status or "none", ""),
             "—" if row.dash_percent is None else f"{row.dash_percent}%",
             _truncate(row.dash_narrative or "", 120), reason,

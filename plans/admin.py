@@ -53,6 +53,8 @@ class PlainHistoryHelper(HistoricalRecordContextHelper):
             return _("已删除的%(model)s（编号 %(pk)s）") % {
                 "model": value.model._meta.verbose_name, "pk": value.pk}
         field = self.model._meta.get_field(change.field)
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return pgettext("list separator", "、").join(value) or shown_value(None)  # aliases
         if getattr(field, "choices", None) and value not in (None, ""):
             return dict(field.flatchoices).get(value, value)
         return shown_value(value)

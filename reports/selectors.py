@@ -368,7 +368,8 @@ def _row(task: Task, headings) -> TaskRow:
     return TaskRow(
         task=task, group=group, heading=heading,
         lead=task.lead_unit.name if task.lead_unit else "",
-        supporting="、".join(unit.name for unit in task.supporting_units.all()),
+        supporting=pgettext("list separator", "、").join(
+            unit.name for unit in task.supporting_units.all()),
         entry=entry,
     )
 

@@ -108,7 +108,7 @@ TABLE = {
     "rounds:round_status": (lambda w: reverse("rounds:round_status", args=["binhai", 2023]),
                             expect(BINHAI_APPROVE | {"leader_binhai", "leader_all"})),
     "login": (lambda w: reverse("login"), expect(set(), denied=302, anonymous=200)),
-    "logout": (lambda w: reverse("logout"), expect(set(), denied=405)),
+    "logout": (lambda w: reverse("logout"), expect(set(), denied=405, anonymous=405)),
     "password_change": (lambda w: reverse("password_change"), expect(EVERYONE)),
     "password_change_done": (lambda w: reverse("password_change_done"), expect(EVERYONE)),
     "accounts:my_account": (lambda w: reverse("accounts:my_account"), expect(EVERYONE)),

@@ -217,3 +217,10 @@ def test_it_says_so_in_english_after_logging_out(client, db):
 def test_it_says_nothing_when_nobody_was_logged_in(client, db):
     response = client.post(reverse("logout"), follow=True)
     assert "您已退出登录。" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_logging_out_after_the_session_ended_goes_to_the_login_page(client):
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert client.get(reverse("logout")).status_code == 405  # not "log in to reach it"

@@ -21,7 +21,7 @@ from indicators.models import Figure, Indicator
 from plans.models import Plan
 from reporting.choices import ReviewStatus
 from reporting.services import EntryInput, entries_return, entries_save, entries_submit
-from tasks.models import TaskProgress
+from tasks.models import Task, TaskProgress
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
@@ -359,7 +359,6 @@ def test_it_writes_english_punctuation_around_data_on_the_entry_and_task_pages(
     from django.utils import timezone
 
     from indicators.workbooks import SHEET
-    from tasks.models import Task
     from tests.indicators.test_workbooks import cell
 
     plan, client = binhai_plan(), english(client_for(reporter_binhai))
@@ -417,3 +416,21 @@ def test_it_writes_english_punctuation_around_data_on_the_entry_and_task_pages(
     detail = chinese.get(url).content.decode()
     assert "28 件（2800 ÷ 100000）</dd>" in detail and "30 件（已提交）</a>" in detail
     assert "请核实（coord_binhai " in detail
+
+
+@pytest.mark.django_db
+def test_the_task_board_and_task_workbook_separate_units_in_the_pages_language(leader_binhai,
+                                                                              client_for):
+    task = next(t for t in Task.objects.filter(plan__district__code="binhai")
+                .prefetch_related("supporting_units") if t.supporting_units.count() >= 2)
+    first, second = [u.name for u in task.supporting_units.all()][:2]
+    client = client_for(leader_binhai)
+    board = reverse("dashboards:tasks", args=["binhai"])
+    assert f"{first}、{second}" in client.get(board).content.decode()
+    english(client)
+    content = page(client, board)
+    assert f"{first}, {second}" in content and f"{first}、{second}" not in content
+    response = client.get(reverse("reports:tasks", args=["binhai"]))
+    cells = [c for row in openpyxl.load_workbook(BytesIO(response.content)).active.iter_rows(
+        values_only=True) for c in row if isinstance(c, str) and first in c and second in c]
+    assert cells and all("、" not in c.split(first)[1].split(second)[0] for c in cells)

@@ -500,7 +500,8 @@ def test_a_renamed_unit_keeps_its_old_name_among_its_spellings(client_for, coord
     # and the old name cannot be given to a new unit
     response = client.post(reverse("accounts:unit_create", args=["binhai"]),
                            {"name": "区科技局", "position": "0"})
-    assert response.context["form"].errors["name"] == ["滨海新区已有名为“区科学技术局”的单位。"]
+    assert response.context["form"].errors["name"] == [
+        "“区科技局”是滨海新区单位“区科学技术局”的其他写法（或原名称）。"]
 
 
 def test_it_refuses_a_user_name_that_differs_only_in_case(client_for, coordinator_binhai,
@@ -532,6 +533,7 @@ def test_a_coordinator_manages_reporters_not_other_coordinators(client_for, coor
     own = client.get(reverse("accounts:person_update", args=["binhai", coordinator_binhai.pk]))
     assert [v for v, _label in own.context["form"].fields["role"].choices] == [
         "", "coordinator", "reporter"]
+    assert own.context["form"].fields["role"].disabled  # shown, not to be changed
     # the admin does all of it
     admin = client_for(admin_user_portal)
     assert admin.get(url).status_code == 200
@@ -571,6 +573,9 @@ def test_account_changes_are_in_history_without_the_password_or_logins(
     assert [(r.is_active, r.history_user, r.history_change_reason) for r in records] == [
         (False, coordinator_binhai, None), (True, coordinator_binhai, "重设密码")]
     assert not hasattr(records[0], "password")
+    client.post(url, person_data(username="reporter_binhai", unit=unit, first_name="王小明",
+                                 password1="", password2=""))  # saved with no change
+    assert history.count() == before + 2
     assert reporter_binhai.profile.history.count() == profile_records  # the role did not change
 
 

@@ -321,6 +321,11 @@ def test_before_the_plans_first_year_the_dashboard_judges_nothing(leader_all, cl
     overview = client.get(reverse("dashboards:overview"), {"year": 2021})
     binhai = next(s for s in overview.context["summaries"] if s.district.code == "binhai")
     assert dict(binhai.statuses) == {Status.NO_DATA: len(rows)}
+    # and its card says so instead of shares, units that did not report and what needs attention
+    card = overview.content.decode().split('href="/districts/binhai/dashboard/?year=2021"')[1]
+    card = card[:card.index("</section>")]
+    assert "方案自 2022 年开始实施，2021 年不计序时进度和状态。" in card
+    assert "未报送" not in card and "无数据" not in card and "填报情况" not in card
     # Within the plan the dashboard judges as before.
     within = client.get(reverse("dashboards:district", args=["binhai"]), {"year": 2023})
     assert "开始实施" not in within.content.decode()

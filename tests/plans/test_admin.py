@@ -152,3 +152,8 @@ def test_a_units_history_is_in_the_admin(admin_client):
     content = admin_client.get(reverse("admin:plans_unit_history", args=[unit.pk])).content.decode()
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", content))
     assert "区科技局 → 区科学技术局" in text
+    unit.aliases = ["区科技局", "科技局"]
+    unit.save()
+    content = admin_client.get(reverse("admin:plans_unit_history", args=[unit.pk])).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", content))
+    assert "（空） → 区科技局、科技局" in text and "['" not in text
