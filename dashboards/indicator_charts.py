@@ -40,7 +40,7 @@ def indicator_chart(page) -> dict | None:
     # A growth rate's start point is its quantity's baseline, not a rate: it is not drawn.
     start = None if growth else next((r.progress.start for r in rows if r.progress.start), None)
     # The path: from its start point through each year's expected value. A year before the plan
-    # has none (dashboards.selectors.unjudged_before_plan): the path starts at its start point.
+    # has none (indicators.selectors.unjudged_before_plan): the path starts at its start point.
     path = {start[0]: _float(start[1])} if start else {}
     for row in rows:
         if row.progress.expected is not None and (not start or row.year > start[0]):

@@ -16,12 +16,11 @@ from functools import cached_property
 from django.db.models import Count, Max, Min, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
-from dashboards.selectors import unjudged_before_plan
 from dashboards.sources import Excerpt, fold, indicator_excerpts
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import FigureSpec, Progress, TargetSpec, compute
 from indicators.selectors import (
-    FIGURE_FIELDS, TARGET_FIELDS, figure_spec, indicator_spec, progress_band,
+    FIGURE_FIELDS, TARGET_FIELDS, figure_spec, indicator_spec, progress_band, unjudged_before_plan,
 )
 from plans.models import Plan, Unit
 from reporting.choices import ReviewStatus

@@ -7,7 +7,6 @@ figures and tasks.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from dashboards.models import DistrictSnapshot
 from indicators.models import Figure, Indicator
-from indicators.progress import STATUS_ORDER, Progress, Status
+from indicators.progress import STATUS_ORDER, Status
 from indicators.selectors import IndicatorProgress, indicators_progress, progress_band
 from plans.models import District, Plan
 from reporting.choices import ReviewStatus
@@ -50,19 +49,6 @@ def judged_year(year: int, last_end_year: int | None) -> int:
     plans have all ended is judged at their last year, their final result, as the comparison
     judges a plan that has ended. Every page and workbook follows this rule."""
     return min(year, last_end_year) if last_end_year else year
-
-
-def unjudged_before_plan(progress: Progress, start_year: int) -> Progress:
-    """The engine's progress as every page and workbook shows it: a year before the plan's
-    first year is not judged. 序时进度 is the progress the plan's period expects by a year, and
-    the engine's E of an earlier year is only the start of its path (the baseline, or the first
-    target when there is none), a value no year before the plan was asked to reach; so there is
-    no expected value, actual, percent or status then (no_data), and the pages say the plan has
-    not started. The targets stay, for the reader to see what is to come."""
-    if progress.year >= start_year:
-        return progress
-    return dataclasses.replace(progress, actual=None, done=None, expected=None, percent=None,
-                               expected_percent=None, status=Status.NO_DATA)
 
 
 def last_end_year(district) -> int | None:
@@ -223,11 +209,10 @@ def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
             indicators=Indicator.objects.filter(plan__district__in=districts),
             year_of=lambda indicator: years[indicator.plan.district_id]):
         summary = data[row.indicator.plan.district_id]
-        progress = unjudged_before_plan(row.progress, row.indicator.plan.start_year)
-        status = progress.status
+        status = row.progress.status
         summary["statuses"][status.value] += 1
         if status == Status.BEHIND:
-            percent = progress.percent
+            percent = row.progress.percent
             summary["red"].append([row.indicator.pk, row.indicator.number, row.indicator.name,
                                    None if percent is None else str(percent)])
         if status != Status.NO_DATA:
@@ -418,14 +403,8 @@ def _share(cell):
 
 
 def district_rows(*, district, year: int, indicators=None) -> list[IndicatorProgress]:
-    """The district's indicators (optionally a filtered queryset of them) with their progress
-    (none judged before its plan's first year: ``unjudged_before_plan``)."""
-    rows = indicators_progress(year=year, district=district, indicators=indicators)
-    for i, row in enumerate(rows):
-        start = row.indicator.plan.start_year
-        if year < start:
-            rows[i] = IndicatorProgress(row.indicator, unjudged_before_plan(row.progress, start))
-    return rows
+    """The district's indicators (optionally a filtered queryset of them) with their progress."""
+    return indicators_progress(year=year, district=district, indicators=indicators)
 
 
 def plan_start(rows, year: int) -> int | None:

@@ -144,7 +144,7 @@ class IndicatorProgressTable(tables.Table):
 
     def cell_status(self, record):
         if record.progress.year < record.indicator.plan.start_year:
-            return self._not_started  # not judged (dashboards.selectors.unjudged_before_plan)
+            return self._not_started  # not judged (indicators.selectors.unjudged_before_plan)
         return status_badge(record.progress.status)
 
 

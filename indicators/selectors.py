@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,7 +11,7 @@ from django.conf import settings
 
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import (
-    STATUS_ORDER, FigureSpec, IndicatorSpec, Progress, TargetSpec, compute,
+    STATUS_ORDER, FigureSpec, IndicatorSpec, Progress, Status, TargetSpec, compute,
 )
 from reporting.choices import ReviewStatus
 
@@ -84,7 +85,8 @@ def indicators_progress(*, year: int, district=None, plan=None, indicators=None,
     targets, and the approved figures up to ``year`` (a linked growth indicator uses its quantity
     indicator's figures, which are among them: the link stays within one plan). ``year_of``, if
     given, chooses each indicator's own year "as of" (at most ``year``), e.g. its district's
-    latest year with data.
+    latest year with data. A year before an indicator's plan begins is not judged
+    (``unjudged_before_plan``).
     """
     if indicators is None:
         indicators = Indicator.objects.all()
@@ -121,8 +123,22 @@ def indicators_progress(*, year: int, district=None, plan=None, indicators=None,
         spec = indicator_spec(indicator, targets[indicator.pk], source)
         own = figures[source.pk if source else indicator.pk]
         as_of = year_of(indicator) if year_of else year
-        rows.append(IndicatorProgress(indicator, compute(spec, own, as_of, band)))
+        progress = unjudged_before_plan(compute(spec, own, as_of, band), indicator.plan.start_year)
+        rows.append(IndicatorProgress(indicator, progress))
     return rows
+
+
+def unjudged_before_plan(progress: Progress, start_year: int) -> Progress:
+    """The engine's progress as every page and workbook shows it: a year before the plan's
+    first year is not judged. 序时进度 is the progress the plan's period expects by a year, and
+    the engine's E of an earlier year is only the start of its path (the baseline, or the first
+    target when there is none), a value no year before the plan was asked to reach; so there is
+    no expected value, actual, percent or status then (no_data), and the pages say the plan has
+    not started. The targets stay, for the reader to see what is to come."""
+    if progress.year >= start_year:
+        return progress
+    return dataclasses.replace(progress, actual=None, done=None, expected=None, percent=None,
+                               expected_percent=None, status=Status.NO_DATA)
 
 
 def indicator_preview(*, indicator: Indicator, year: int, value=None, done=None) -> Progress:

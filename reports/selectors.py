@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from dashboards.models import DistrictSnapshot
-from dashboards.selectors import judged_year, snapshot_rules, snapshots, unjudged_before_plan
+from dashboards.selectors import judged_year, snapshot_rules, snapshots
 from indicators.choices import Attribute, Kind
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import STATUS_ORDER, Progress, Status, TargetSpec
@@ -236,9 +236,7 @@ def indicator_report(*, district: District, plan: Plan, year: int,
         if figure_year == year and indicator_id in shown:
             notes[indicator_id] = note
 
-    # None judged before the plan's first year, as on the pages (only the chosen year can be).
-    progress_of = {y: {r.indicator.pk: unjudged_before_plan(r.progress, plan.start_year)
-                       for r in rows} for y, rows in by_year.items()}
+    progress_of = {y: {r.indicator.pk: r.progress for r in rows} for y, rows in by_year.items()}
     rows = []
     for item in current:
         indicator, progress = item.indicator, progress_of[year][item.indicator.pk]
