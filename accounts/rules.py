@@ -14,6 +14,8 @@ through Django's usual ``user.has_perm(name, obj)`` (or ``require_perm`` in acco
 | tasks.contribute        | Task     | admin; reporter of the task's district whose unit is one of |
 |                         |          | its supporting units                                        |
 | accounts.manage_district| District | admin; coordinator of the district                          |
+| accounts.manage_person  | User     | admin; coordinator of the district the person reports for,  |
+|                         |          | and a coordinator's own account (other coordinators: admin) |
 | accounts.administer     | none     | admin                                                       |
 
 A district's rights never pass to the districts inside it: a grant names each district.
@@ -95,6 +97,18 @@ def is_supporting_unit_reporter(user, task):
     return task.supporting_units.filter(pk=unit_id).exists()
 
 
+@rules.predicate
+def is_persons_coordinator(user, person):
+    """A coordinator manages their district's reporters and their own account."""
+    if person is None or user_role(user) != Role.COORDINATOR:
+        return False
+    if person.pk == user.pk:
+        return True
+    profile = getattr(person, "profile", None)  # None without one
+    return (not person.is_superuser and profile is not None and profile.role == Role.REPORTER
+            and profile.district_id == user_district_id(user))
+
+
 rules.add_perm(
     "plans.view_district",
     is_admin | is_granted_leader | is_district_coordinator | is_district_reporter,
@@ -106,4 +120,5 @@ rules.add_perm("reporting.approve", is_admin | is_district_coordinator)
 rules.add_perm("tasks.report_progress", is_admin | is_task_coordinator | is_lead_unit_reporter)
 rules.add_perm("tasks.contribute", is_admin | is_supporting_unit_reporter)
 rules.add_perm("accounts.manage_district", is_admin | is_district_coordinator)
+rules.add_perm("accounts.manage_person", is_admin | is_persons_coordinator)
 rules.add_perm("accounts.administer", is_admin)

@@ -102,15 +102,11 @@ def _person_form(request, person, code=None):
     if district is None:
         require_perm(request, ADMINISTER)
     if person.pk:
-        role = _person_role(person)
-        if role in DISTRICT_ROLES:
-            person_district = person.profile.district
-            require_perm(request, MANAGE, person_district)
-            if district is not None and person_district != district:
+        if _person_role(person) in DISTRICT_ROLES:
+            # a coordinator: the district's reporters and their own account (accounts/rules.py)
+            require_perm(request, "accounts.manage_person", person)
+            if district is not None and person.profile.district != district:
                 raise Http404
-            # A coordinator manages the district's reporters; coordinators are the admins'.
-            if role == Role.COORDINATOR and person.pk != request.user.pk:
-                require_perm(request, ADMINISTER)
         else:
             require_perm(request, ADMINISTER)
             if district is not None:

@@ -58,6 +58,11 @@ OBJECTS = {
     "other_task": other_task,
     "wuqing_task": lambda: Task.objects.filter(plan__district__code="wuqing",
                                                lead_unit__isnull=False).first(),
+    # people managed on the 人员与单位 pages (a coordinator's own account: tests/accounts/test_views.py)
+    "a_binhai_reporter": lambda: make_user("person_reporter", "reporter", "binhai"),
+    "a_binhai_coordinator": lambda: make_user("person_coord", "coordinator", "binhai"),
+    "a_wuqing_reporter": lambda: make_user("person_reporter_wq", "reporter", "wuqing"),
+    "a_leader": lambda: make_user("person_leader", "leader", all_districts=True),
     None: lambda: None,
 }
 
@@ -83,6 +88,10 @@ GRANTED = {
     ("tasks.contribute", "wuqing_task"): ADMINS,
     ("accounts.manage_district", "binhai"): ADMINS | {"coord_binhai"},
     ("accounts.manage_district", "wuqing"): ADMINS | {"coord_wuqing"},
+    ("accounts.manage_person", "a_binhai_reporter"): ADMINS | {"coord_binhai"},
+    ("accounts.manage_person", "a_binhai_coordinator"): ADMINS,
+    ("accounts.manage_person", "a_wuqing_reporter"): ADMINS | {"coord_wuqing"},
+    ("accounts.manage_person", "a_leader"): ADMINS,
     ("accounts.administer", None): ADMINS,
 }
 
