@@ -46,13 +46,17 @@ class PlainHistoryHelper(HistoricalRecordContextHelper):
     """History changes as people read them: 6 not 6.0000, 已审核 not approved, （空） not None."""
 
     def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(field, models.ManyToManyField):  # a task's supporting units
+            rows = sorted(value, key=lambda row: row.get("position", 0))  # the plan's order
+            units = super().prepare_delta_change_value(change, rows)
+            return pgettext("list separator", "、").join(map(str, units)) or shown_value(None)
         value = super().prepare_delta_change_value(change, value)
         if isinstance(value, DeletedObject):  # an empty link, or one to a deleted object
             if value.pk is None:
                 return shown_value(None)
             return _("已删除的%(model)s（编号 %(pk)s）") % {
                 "model": value.model._meta.verbose_name, "pk": value.pk}
-        field = self.model._meta.get_field(change.field)
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return pgettext("list separator", "、").join(value) or shown_value(None)  # aliases
         if getattr(field, "choices", None) and value not in (None, ""):

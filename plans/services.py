@@ -13,7 +13,7 @@ from indicators.choices import Concept
 from indicators.models import Indicator, Target
 from plans.models import District, Plan, Unit
 from plans.planfile import check_plan_data, read_plan_file
-from tasks.models import Task, TaskSupport
+from tasks.models import Task, TaskSupport, record_task_history
 
 HEADING_NUMBER_RE = re.compile(
     r"^\s*("
@@ -212,13 +212,7 @@ def _load_tasks(plan: Plan, rows: list[dict], units: dict[str, Unit], where: str
         for heading in row["path"]:
             parent = node(parent, heading_number(heading), heading)
         task = node(parent, row["number"], row["text"])
-        _sync(
-            task,
-            lead_unit=units[row["lead_unit"]],
-            units_inferred=row.get("units_inferred", False),
-            source=row.get("source", ""),
-            note=row.get("note", ""),
-        )
+        # The supporting units first: the row's save below then records them with its fields.
         wanted = [units[name].pk for name in row.get("supporting_units", [])]
         current = list(
             TaskSupport.objects.filter(task=task).order_by("position").values_list("unit_id", flat=True)
@@ -228,6 +222,15 @@ def _load_tasks(plan: Plan, rows: list[dict], units: dict[str, Unit], where: str
             TaskSupport.objects.bulk_create(
                 TaskSupport(task=task, unit_id=unit_id, position=i) for i, unit_id in enumerate(wanted)
             )
+        saved = _sync(
+            task,
+            lead_unit=units[row["lead_unit"]],
+            units_inferred=row.get("units_inferred", False),
+            source=row.get("source", ""),
+            note=row.get("note", ""),
+        )
+        if current != wanted and not saved:
+            record_task_history(task, "~")
     stale = [task for task in existing.values() if task.pk not in seen]
     for task in stale:
         if task.progress.exists():

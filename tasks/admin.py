@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin import PlainHistoryMixin, cut, grey_tag
 from reporting.admin import ReadOnlyEntryAdmin
-from tasks.models import Task, TaskContribution, TaskProgress, TaskSupport
+from tasks.models import Task, TaskContribution, TaskProgress, TaskSupport, record_task_units
 
 
 def task_label(task) -> str:
@@ -29,6 +29,12 @@ class TaskAdmin(PlainHistoryMixin, SimpleHistoryAdmin):
     list_select_related = ["plan__district", "lead_unit"]
     autocomplete_fields = ["parent", "lead_unit"]
     inlines = [TaskSupportInline]
+
+    def save_related(self, request, form, formsets, change):
+        """The history record that save_model wrote holds the units from before the inline
+        was saved: it gets them as the inline left them (one record per save, with both)."""
+        super().save_related(request, form, formsets, change)
+        record_task_units(form.instance)
 
     @admin.display(description=_("内容"))
     def short_text(self, obj):

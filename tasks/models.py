@@ -19,6 +19,43 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(~models.Exists(Task.objects.filter(parent=models.OuterRef("pk"))))
 
 
+class TaskSupport(models.Model):
+    """A supporting unit of a task, in the order the plan lists them (defined before Task, so
+    that the history of Task can keep them)."""
+
+    task = models.ForeignKey("Task", verbose_name=_("任务"), on_delete=models.CASCADE)
+    unit = models.ForeignKey("plans.Unit", verbose_name=_("配合单位"), on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("配合单位")
+        verbose_name_plural = _("配合单位")
+        ordering = ["task", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="tasksupport_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.unit)
+
+
+TASK_HISTORY = HistoricalRecords(m2m_fields=["supporting_units"])
+
+
+def record_task_history(task: "Task", history_type: str) -> None:
+    """Write a history record of ``task`` as it is now, with its supporting units: "+" for a
+    new task, "~" for a change (who: the request's user, or ``task._history_user``)."""
+    TASK_HISTORY.create_historical_record(task, history_type)
+
+
+def record_task_units(task: "Task") -> None:
+    """Give the latest history record of ``task`` the supporting units it has now, when they
+    were saved after the task (the admin's inline)."""
+    record = task.history.latest()
+    record.supporting_units.all().delete()
+    TASK_HISTORY.create_historical_record_m2ms(record, task)
+
+
 class Task(models.Model):
     """A node of a plan's task table: action group → task → sub-item, as the plan nests them.
 
@@ -42,14 +79,17 @@ class Task(models.Model):
     )
     supporting_units = models.ManyToManyField(
         "plans.Unit", verbose_name=_("配合单位"), blank=True, related_name="supported_tasks",
-        through="TaskSupport",
+        through=TaskSupport,
     )
     units_inferred = models.BooleanField(
         _("单位为推定"), default=False, help_text=_("方案未写明责任单位，由转录推定")
     )
     source = models.CharField(_("原文位置"), max_length=255, blank=True)
     note = models.TextField(_("转录说明"), blank=True)
-    history = HistoricalRecords(m2m_fields=[])
+    # Each record keeps the supporting units too, so that a unit added or removed shows in
+    # the task's history. Where they are saved after the task (the admin's inline,
+    # load_plans), the caller records them (record_task_units, record_task_history).
+    history = TASK_HISTORY
 
     objects = TaskQuerySet.as_manager()
 
@@ -73,25 +113,6 @@ class Task(models.Model):
         if self.number and not self.text.startswith(self.number):
             return f"{self.number} {text}"
         return text
-
-
-class TaskSupport(models.Model):
-    """A supporting unit of a task, in the order the plan lists them."""
-
-    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE)
-    unit = models.ForeignKey("plans.Unit", verbose_name=_("配合单位"), on_delete=models.PROTECT)
-    position = models.PositiveSmallIntegerField(_("排序"), default=0)
-
-    class Meta:
-        verbose_name = _("配合单位")
-        verbose_name_plural = _("配合单位")
-        ordering = ["task", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["task", "unit"], name="tasksupport_unique"),
-        ]
-
-    def __str__(self):
-        return str(self.unit)
 
 
 class TaskProgress(ReportedEntry):

@@ -6,12 +6,14 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.management import call_command
+from django.db.models import Count
 from django.urls import reverse
 
 from indicators.models import Figure, Indicator, Target
 from plans.models import District, Plan, Unit
-from tasks.models import Task, TaskProgress
+from tasks.models import Task, TaskProgress, TaskSupport
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +27,7 @@ def post_data(response) -> dict:
         if value is None:
             continue
         data[name] = [str(v) for v in value] if isinstance(value, list) else value
-    for formset in response.context["inline_admin_formsets"]:
+    for formset in response.context.get("inline_admin_formsets") or []:  # none: a past version
         fs = formset.formset
         for key, value in fs.management_form.initial.items():
             data[f"{fs.prefix}-{key}"] = value
@@ -157,3 +159,53 @@ def test_a_units_history_is_in_the_admin(admin_client):
     content = admin_client.get(reverse("admin:plans_unit_history", args=[unit.pk])).content.decode()
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", content))
     assert "（空） → 区科技局、科技局" in text and "['" not in text
+
+
+def test_a_supporting_unit_removed_in_the_admin_is_in_the_tasks_history(admin_client):
+    task = (Task.objects.filter(plan__district__code="binhai").annotate(n=Count("supporting_units"))
+            .filter(n__gte=2).first())
+    names = [row.unit.name for row in TaskSupport.objects.filter(task=task).order_by("position")]
+    records = task.history.count()
+    url = reverse("admin:tasks_task_change", args=[task.pk])
+    data = post_data(admin_client.get(url))
+    data["tasksupport_set-0-DELETE"] = "on"  # the first supporting unit
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    assert [u.name for u in Task.objects.get(pk=task.pk).supporting_units.all()] == names[1:]
+    assert task.history.count() == records + 1  # one record for the save, with the units
+    assert task.history.latest().history_user.username == "admin"
+    content = admin_client.get(reverse("admin:tasks_task_history", args=[task.pk])).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", content))
+    assert f"配合单位 ： {'、'.join(names)} → {'、'.join(names[1:])}" in text
+
+
+def test_the_login_throttling_pages_of_the_admin_are_in_chinese(admin_client):
+    """django-axes has no Chinese of its own: its app, models and fields come from the portal's
+    catalog (locale/zh_Hans)."""
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    assert "登录失败记录" in index and "登录尝试" in index
+    assert "账号与权限" in index  # the portal's own apps keep their names
+    assert "Access attempts" not in index and "Axes" not in index
+    AccessAttempt.objects.create(username="demo", ip_address="10.0.0.1", user_agent="x",
+                                 http_accept="*/*", path_info="/login/", get_data="",
+                                 post_data="", failures_since_start=3)
+    changelist = admin_client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "尝试时间" in changelist and "IP 地址" in changelist and "Attempt Time" not in changelist
+
+
+def test_reverting_a_task_to_an_earlier_version_is_recorded_with_its_units(admin_client):
+    task = Task.objects.filter(plan__district__code="binhai", supporting_units__isnull=False,
+                               lead_unit__isnull=False).first()
+    names = [row.unit.name for row in TaskSupport.objects.filter(task=task).order_by("position")]
+    first = task.history.earliest()  # loaded before its lead unit was set
+    records = task.history.count()
+    url = reverse("admin:tasks_task_simple_history", args=[task.pk, first.history_id])
+    data = post_data(admin_client.get(url))
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    assert task.history.count() == records + 1
+    latest = task.history.latest()
+    assert latest.history_user.username == "admin" and latest.lead_unit_id is None
+    assert [row.unit.name for row in latest.supporting_units.order_by("position")] == names

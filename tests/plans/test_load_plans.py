@@ -135,6 +135,12 @@ def test_a_corrected_file_updates_in_place(tmp_path):
     task = Task.objects.get(plan__district__code="binhai", number="（1）")
     assert [u.name for u in task.supporting_units.all()] == ["区财政局"]
     assert indicator.history.count() == 1  # the indicator row itself did not change
+    # The task's fields did not change, its units did: one record, which holds them.
+    latest, previous = task.history.order_by("-history_date", "-history_id")[:2]
+    assert latest.history_type == "~"
+    assert [row.unit.name for row in latest.supporting_units.order_by("position")] == ["区财政局"]
+    assert "区财政局" not in [row.unit.name for row in previous.supporting_units.all()]
+    assert previous.supporting_units.exists()  # the units before, kept on the older record
 
 
 def test_a_sixth_district_loads_without_a_code_change(tmp_path):
