@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "rules",
-    "axes",
+    "ipops.apps.AxesConfig",  # django-axes, named in the portal's words
     "csp",
     "accounts",
     "plans",

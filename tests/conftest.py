@@ -1,13 +1,25 @@
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import translation
 
 
 def pytest_collection_modifyitems(items):
     """Browser tests last: their live server empties the database after each of them."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def portal_language():
+    """Each test starts in the portal's language. The language middleware activates the
+    language of each request in its thread, as Django's does, and a test that asked for a page
+    in English would otherwise leave English active for the next test's own calls."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
