@@ -9,6 +9,8 @@ runs as in the plans' tables. Every cell is written through reporting/xlsx.py.
 
 from __future__ import annotations
 
+import unicodedata
+
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -46,10 +48,11 @@ def columns(report: IndicatorReport) -> list[Column]:
         Column("baseline_year", _("年份"), 6, _("基础值")),
     ]
     for year in report.target_years:
-        adjusted = any(is_adjusted(t) for row in report.rows
-                       for y, t in row.targets.items() if y == year)
-        cols.append(Column(f"target:{year}", _("%(year)s年") % {"year": year},
-                           19 if adjusted else 10, _("目标值")))
+        adjusted = [t for row in report.rows
+                    if (t := row.targets.get(year)) is not None and is_adjusted(t)]
+        width = max([19, *(_adjusted_width(t) for t in adjusted)]) if adjusted else 10
+        cols.append(Column(f"target:{year}", _("%(year)s年") % {"year": year}, width,
+                           _("目标值")))
     for year in report.actual_years:
         cols.append(Column(f"actual:{year}", _("%(year)s年") % {"year": year}, 10, _("实际值")))
     cols += [
@@ -59,6 +62,18 @@ def columns(report: IndicatorReport) -> list[Column]:
         Column("note", _("说明"), 24),
     ]
     return cols
+
+
+def _adjusted_width(target) -> float:
+    """The width that shows an adjusted target whole, e.g. ≥30,000（原≥25000）: a number
+    format that does not fit shows ### (the words are longer in English). Room is left for
+    the decimals the row's format may add."""
+    if target.value is None:  # a text or a range: written as text, wrapped
+        return 0
+    prefix = layout.COMPARATOR_PREFIX.get(target.comparator, "")
+    text = (prefix + f"{layout.rounded(target.value).normalize():,f}"
+            + _("（原%(value)s）") % {"value": prefix + plain(target.original_value)})
+    return 4 + sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _number(value: str):

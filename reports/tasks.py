@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl.utils import get_column_letter
 
+from ipops.text import bracketed
 from reporting import xlsx
 from reports import layout
 from reports.selectors import TaskReport, TaskRow, task_status_label
@@ -60,7 +61,8 @@ def _cells(row: TaskRow, cols: list[Column]) -> list:
         "heading": (row.heading.label if row.heading else "", layout.BODY),
         "number": (row.task.number, layout.CENTERED.replace(number_format="@")),
         "text": (row.task.text, layout.BODY),
-        "lead": (row.lead, layout.BODY),
+        "lead": (row.lead + "\n" + bracketed(_("单位为推定")) if row.task.units_inferred and row.lead
+                 else row.lead, layout.BODY),
         "supporting": (row.supporting, layout.BODY),
         "status": (task_status_label(row.status),
                    layout.status_style(layout.TASK_STATUS_FILL[row.status])),
@@ -136,11 +138,13 @@ def build(report: TaskReport) -> openpyxl.Workbook:
                    layout.status_style(layout.TASK_STATUS_FILL[status]))
         xlsx.write(ws, r, 2, count, layout.NUMBER.replace(number_format="0"))
         r += 1
-    xlsx.write(ws, r, 1, _("说明：推进状态、完成百分比和进展情况取本年度最新一期已审核的填报（全年总结"
-                           "在第四季度之后）；滞后原因和整改措施只列推进状态为“滞后”的任务。"),
-               layout.NOTE)
+    note = _("说明：推进状态、完成百分比和进展情况取本年度最新一期已审核的填报（全年总结"
+             "在第四季度之后）；滞后原因和整改措施只列推进状态为“滞后”的任务。")
+    if any(row.task.units_inferred for row in report.rows):
+        note += _("标“单位为推定”的任务，方案未写明责任单位，所列单位由转录推定。")
+    xlsx.write(ws, r, 1, note, layout.NOTE)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(cols))
-    ws.row_dimensions[r].height = 28
+    ws.row_dimensions[r].height = layout.row_height([note], [sum(widths)])
 
     xlsx.set_widths(ws, widths)
     xlsx.freeze(ws, f"{get_column_letter(keys.index('number') + 1)}{FIRST_ROW}")

@@ -4,6 +4,7 @@ and 保税区; user text never becomes a formula."""
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from indicators.models import Indicator
 from plans.models import District, Plan
@@ -112,6 +113,16 @@ def test_it_shows_an_adjusted_target_with_the_original(binhai_data):
     # the column is wide enough for both numbers (no ####)
     letter = target.column_letter
     assert ws.column_dimensions[letter].width >= 18
+
+
+def test_an_adjusted_targets_column_fits_its_english_words(binhai_data):
+    with translation.override("en"):
+        report = report_of("binhai", 2023)
+        ws = load(workbook.workbook_bytes(report)).worksheets[0]
+        target = cell(ws, report, "2", "target:2024")
+        assert target.number_format == '"≥"#,##0.0" (originally ≥30)"'
+        shown = "≥32.0 (originally ≥30)"
+        assert ws.column_dimensions[target.column_letter].width >= len(shown) + 1
 
 
 def test_it_shows_cumulative_growth_and_milestone_actuals(binhai_data):

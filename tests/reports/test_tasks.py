@@ -166,6 +166,28 @@ def test_it_leaves_out_the_task_column_when_the_plan_has_no_tasks_under_groups()
     assert ws.cell(workbook.FIRST_ROW, 2).value == "一是"
 
 
+def test_it_marks_units_that_the_plan_does_not_name_as_inferred():
+    """红桥's plan names no unit for any task (transcribed as its leading group, 单位为推定);
+    滨海's names them, except where the transcription says otherwise."""
+    ws, report = sheet_of("hongqiao", 2024)
+    inferred = Task.objects.filter(plan__district__code="hongqiao", units_inferred=True,
+                                   children__isnull=True)
+    assert inferred.count() == len(report.rows) > 0
+    lead_column = [c.value for c in ws[workbook.HEADER_ROW]].index("牵头单位") + 1
+    for r in range(workbook.FIRST_ROW, workbook.FIRST_ROW + len(report.rows)):
+        lead = ws.cell(r, lead_column).value
+        assert lead.endswith("\n（单位为推定）") and lead.split("\n")[0]
+    note = next(c.value for c in ws["A"] if c.value and str(c.value).startswith("说明"))
+    assert "方案未写明责任单位，所列单位由转录推定" in note
+
+    ws, report = sheet_of("binhai", 2023)
+    named = next(row for row in report.rows if not row.task.units_inferred)
+    assert value(ws, named.task.number, "牵头单位").value == named.lead
+    note = next(c.value for c in ws["A"] if c.value and str(c.value).startswith("说明"))
+    if not any(row.task.units_inferred for row in report.rows):
+        assert "推定" not in note
+
+
 def test_it_says_so_when_no_plan_is_in_force():
     ws, report = sheet_of("binhai", 2030)
     assert report.rows == []
