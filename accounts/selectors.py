@@ -12,7 +12,7 @@ import datetime
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.choices import DISTRICT_ROLES, Role
@@ -93,9 +93,10 @@ def visible_districts(user) -> QuerySet[District]:
 # The people pages.
 
 def people() -> QuerySet:
-    """Every user with their profile, district, unit and granted districts (three queries)."""
+    """Every user with their profile, district, unit, granted districts and ``locked_until``
+    (three queries)."""
     return (
-        get_user_model().objects
+        with_lockouts(get_user_model().objects)
         .select_related("profile__district", "profile__unit")
         .prefetch_related("profile__districts")
         .order_by("username")
@@ -103,9 +104,10 @@ def people() -> QuerySet:
 
 
 def district_people(district: District) -> QuerySet:
-    """The coordinators and reporters of a district, coordinators first (one query)."""
+    """The coordinators and reporters of a district with ``locked_until``, coordinators first
+    (one query)."""
     return (
-        get_user_model().objects
+        with_lockouts(get_user_model().objects)
         .filter(profile__district=district, profile__role__in=DISTRICT_ROLES)
         .select_related("profile__unit")
         .order_by("profile__role", "username")
@@ -134,12 +136,25 @@ def role_filter(role: str) -> Q:
     return Q(profile__role=role, is_superuser=False)
 
 
+def lockouts() -> QuerySet[AccessAttempt]:
+    """django-axes' records that lock an account out now: too many wrong passwords (counted per
+    user and address), the last of them within the cool-off. A lockout ends a cool-off after
+    its last attempt."""
+    return AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gt=timezone.now() - settings.AXES_COOLOFF_TIME,
+    )
+
+
+def with_lockouts(users: QuerySet) -> QuerySet:
+    """``users`` with ``locked_until``: when their lockout ends, or None if they are not locked
+    out anywhere (a subquery: no query of its own)."""
+    last = (lockouts().filter(username=OuterRef(get_user_model().USERNAME_FIELD))
+            .order_by("-attempt_time").values("attempt_time")[:1])
+    return users.annotate(locked_until=Subquery(last) + settings.AXES_COOLOFF_TIME)
+
+
 def locked_out_until(username: str) -> datetime.datetime | None:
-    """When the lockout of ``username`` after too many wrong passwords ends (django-axes counts
-    them per user and address), or None if the account is not locked out anywhere."""
-    last = (AccessAttempt.objects
-            .filter(username=username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
-            .aggregate(last=Max("attempt_time"))["last"])
-    if last is None or last + settings.AXES_COOLOFF_TIME <= timezone.now():
-        return None
-    return last + settings.AXES_COOLOFF_TIME
+    """When the lockout of ``username`` ends, or None if the account is not locked out."""
+    last = lockouts().filter(username=username).aggregate(last=Max("attempt_time"))["last"]
+    return None if last is None else last + settings.AXES_COOLOFF_TIME

@@ -39,9 +39,15 @@ def round_list(request):
             "year": round_.year, "deadline": round_.deadline.isoformat()})
         _past_deadline_warning(request, round_)
         return redirect("rounds:round_list")
+    return _round_list_page(request, form)
+
+
+def _round_list_page(request, form, moved=None):
+    """The list with the new-round form; ``moved``: a refused deadline move, shown in its row."""
+    refused = bool(form.errors) or moved is not None
     return render(request, "reporting/round_list.html", {
-        "form": form, "rows": rounds_overview(timezone.localdate()),
-    }, status=400 if form.errors else 200)
+        "form": form, "moved": moved, "rows": rounds_overview(timezone.localdate()),
+    }, status=400 if refused else 200)
 
 
 def _set_open(request, pk, is_open: bool):
@@ -70,19 +76,17 @@ def round_reopen(request, pk):
 
 @require_POST
 def round_deadline(request, pk):
-    """Move a round's deadline."""
+    """Move a round's deadline; a refused one is shown beside the row's field, as typed."""
     require_perm(request, "accounts.administer")
     round_ = get_object_or_404(ReportingRound, pk=pk)
     form = DeadlineForm(request.POST, instance=round_)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("已将 %(year)s 年度的截止日期改为 %(deadline)s。") % {
-            "year": round_.year, "deadline": round_.deadline.isoformat()})
-        if round_.is_open:
-            _past_deadline_warning(request, round_)
-    else:
-        messages.error(request, " ".join([_("截止日期无效，未修改。"),
-                                          *list(form.errors.get("deadline", []))[:1]]))
+    if not form.is_valid():
+        return _round_list_page(request, ReportingRoundForm(), moved=form)
+    form.save()
+    messages.success(request, _("已将 %(year)s 年度的截止日期改为 %(deadline)s。") % {
+        "year": round_.year, "deadline": round_.deadline.isoformat()})
+    if round_.is_open:
+        _past_deadline_warning(request, round_)
     return redirect("rounds:round_list")
 
 

@@ -1,9 +1,22 @@
 """Who a user is and which districts they see (accounts/selectors.py)."""
 
+from datetime import timedelta
+
 import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.selectors import user_district, user_role, user_unit, visible_districts
+from accounts.selectors import (
+    locked_out_until,
+    user_district,
+    user_role,
+    user_unit,
+    visible_districts,
+    with_lockouts,
+)
 from tests.users import make_user
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +63,28 @@ def test_it_names_the_role_district_and_unit():
         Role.LEADER, None, None)
     assert user_role(make_user("nobody", None)) is None
     assert user_role(make_user("boss", "reporter", "binhai", superuser=True)) == Role.ADMIN
+
+
+def fail_logins(username, address, minutes_ago, failures=5):
+    """django-axes' record of ``failures`` wrong passwords from ``address``, the last
+    ``minutes_ago``."""
+    attempt = AccessAttempt.objects.create(
+        username=username, ip_address=address, user_agent="", http_accept="",
+        path_info="/accounts/login/", get_data="", post_data="", failures_since_start=failures)
+    attempt_time = timezone.now() - timedelta(minutes=minutes_ago)
+    AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=attempt_time)
+    return attempt_time
+
+
+def test_it_tells_until_when_accounts_are_locked_out_and_only_during_the_cool_off():
+    for name in ("twice", "over", "short", "never"):
+        make_user(name, "reporter", "binhai")
+    fail_logins("twice", "10.0.0.1", minutes_ago=3)
+    last = fail_logins("twice", "10.0.0.2", minutes_ago=1)  # the later lockout ends later
+    fail_logins("over", "10.0.0.1", minutes_ago=16)  # the cool-off is over
+    fail_logins("short", "10.0.0.1", minutes_ago=1, failures=4)
+    expected = {"never": None, "over": None, "short": None,
+                "twice": last + settings.AXES_COOLOFF_TIME}
+    users = with_lockouts(get_user_model().objects.filter(username__in=expected))
+    assert {user.username: user.locked_until for user in users} == expected
+    assert {name: locked_out_until(name) for name in expected} == expected

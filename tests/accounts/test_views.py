@@ -136,6 +136,63 @@ def test_it_locks_one_user_name_not_every_user(client, reporter_binhai, coordina
     assert log_in(client, "coord_binhai").status_code == 302
 
 
+def fail_logins(username, times=5, minutes_ago=0):
+    """``times`` wrong passwords for ``username`` (five lock the account), ``minutes_ago``."""
+    client = Client()
+    for _ in range(times):
+        log_in(client, username, "wrong-password")
+    if minutes_ago:
+        AccessAttempt.objects.filter(username=username).update(
+            attempt_time=timezone.now() - timedelta(minutes=minutes_ago))
+
+
+def unlocks_at(username) -> str:
+    last = AccessAttempt.objects.get(username=username).attempt_time
+    return timezone.localtime(last + timedelta(minutes=15)).strftime("%H:%M")
+
+
+def rows_by_username(content) -> dict[str, str]:
+    return dict(re.findall(r'<tr[^>]*>\s*<td class="breakable">([^<]+)</td>(.*?)</tr>', content,
+                           re.S))
+
+
+@pytest.mark.parametrize("page", ["district", "everyone"])
+def test_the_people_lists_mark_locked_out_accounts_in_a_constant_number_of_queries(
+        page, client_for, admin_user_portal, django_assert_num_queries):
+    client = client_for(admin_user_portal)
+    binhai = District.objects.get(code="binhai")
+    url, query = people_url(), {}
+    if page == "everyone":
+        url, query = reverse("accounts:people"), {"district": binhai.pk}
+    make_user("r0", Role.REPORTER, "binhai")
+    make_user("r1", Role.REPORTER, "binhai")
+    fail_logins("r0")
+    with CaptureQueriesContext(connection) as with_two:
+        response = client.get(url, query)
+    queries = len(with_two)  # now: each request of fail_logins() empties the log it counts
+    assert len(response.context["people"]) == 2
+    rows = rows_by_username(response.content.decode())
+    assert f"已锁定至 {unlocks_at('r0')}" in rows["r0"]
+    assert "已锁定" not in rows["r1"]
+
+    make_user("c0", Role.COORDINATOR, "binhai")
+    for n in range(2, 5):
+        make_user(f"r{n}", Role.REPORTER, "binhai")
+    User.objects.filter(username="r3").update(is_active=False)
+    fail_logins("c0")
+    fail_logins("r2", minutes_ago=16)  # the cool-off is over
+    fail_logins("r3")
+    fail_logins("r4", times=4)  # one wrong password short of a lockout
+    with django_assert_num_queries(queries):
+        response = client.get(url, query)
+    assert len(response.context["people"]) == 6
+    rows = rows_by_username(response.content.decode())
+    locked = {name for name, row in rows.items() if "已锁定" in row}
+    assert locked == {"r0", "c0", "r3"}
+    assert re.search(r"已停用<div class=\"locked-out\">已锁定至 " + unlocks_at("r3"), rows["r3"])
+    assert "启用<div" in rows["c0"]
+
+
 # My account.
 
 def test_it_shows_my_role_district_and_unit(client_for, reporter_binhai):

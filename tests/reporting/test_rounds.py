@@ -303,12 +303,46 @@ def test_it_refuses_a_future_year_and_a_deadline_before_the_year_begins(admin_us
     assert message in response.content.decode()
     assert list(ReportingRound.objects.values_list("year", flat=True)) == [2024]
 
+
+def round_row(content: str, year: int) -> str:
+    row = re.search(rf'<tr id="round-{year}">.*?</tr>', content, re.S)
+    assert row, year
+    return row.group(0)
+
+
+@pytest.mark.parametrize("typed, error", [
+    ("2023-12-31", "截止日期不能早于 2024 年度开始（2024-01-01）。"),
+    ("2024-02-30", "输入一个有效的日期。"),
+])
+def test_it_refuses_a_deadline_move_beside_the_rows_field(admin_user_portal, client_for,
+                                                          round_2024, typed, error):
+    ReportingRound.objects.create(year=2023, deadline=datetime.date(2024, 1, 31), is_open=False)
+    client = client_for(admin_user_portal)
     response = client.post(reverse("rounds:round_deadline", args=[round_2024.pk]),
-                           {"deadline": "2023-12-31"}, follow=True)
-    assert "截止日期无效，未修改。 截止日期不能早于 2024 年度开始（2024-01-01）。" in \
-        response.content.decode()
+                           {"deadline": typed})
+    assert response.status_code == 400
+    assert list(response.context["messages"]) == []
+    content = response.content.decode()
+    assert '<ul class="messages">' not in content
+    move = re.search(r'<form [^>]*class="deadline-move">.*?</form>', round_row(content, 2024),
+                     re.S).group(0)
+    assert re.search(rf'<input type="date" name="deadline" value="{typed}"[^>]*'
+                     r'aria-invalid="true"', move)
+    assert re.search(rf'<ul class="errorlist" id="deadline-error-{round_2024.pk}">'
+                     rf'<li>{error}</li></ul>', move)
+    other = round_row(content, 2023)
+    assert 'value="2024-01-31"' in other and "errorlist" not in other
+    # The new-round form on this page still opens a round, not another deadline move.
+    assert f'action="{reverse("rounds:round_list")}" class="round-form"' in content
     round_2024.refresh_from_db()
     assert round_2024.deadline == datetime.date(2025, 1, 31)
+
+    response = client.post(reverse("rounds:round_deadline", args=[round_2024.pk]),
+                           {"deadline": "2025-02-28"}, follow=True)
+    assert response.redirect_chain == [(reverse("rounds:round_list"), 302)]
+    assert "已将 2024 年度的截止日期改为 2025-02-28。" in response.content.decode()
+    round_2024.refresh_from_db()
+    assert round_2024.deadline == datetime.date(2025, 2, 28)
 
 
 def test_a_round_status_of_a_year_out_of_range_is_not_found(admin_user_portal, client_for):
