@@ -20,7 +20,8 @@ from dashboards.sources import Excerpt, fold, indicator_excerpts
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import FigureSpec, Progress, TargetSpec, compute
 from indicators.selectors import (
-    FIGURE_FIELDS, TARGET_FIELDS, figure_spec, indicator_spec, progress_band, unjudged_before_plan,
+    FIGURE_FIELDS, TARGET_FIELDS, asked_base_year, figure_spec, indicator_spec, progress_band,
+    unjudged_before_plan,
 )
 from plans.models import Plan, Unit
 from reporting.choices import ReviewStatus
@@ -87,6 +88,8 @@ class YearRow:
     figure: Figure | None  # the figure of the year (the quantity's, for a linked growth rate)
     selected: bool = False
     before_plan: bool = False  # a year before the plan's first: not judged
+    due: bool = True  # a figure is asked for the year: a year of the plan, or the base year
+    # whose quantity a growth indicator asks for (no figure then is 未填报, else nothing was due)
 
 
 @dataclass
@@ -209,8 +212,10 @@ def indicator_page(*, indicator: Indicator, year: int | None = None) -> Indicato
     by_year = {f.year: f for f in figures}
     target_by_year = {t.year: t for t in targets}
     progress_of = _progress_by_year(indicator, targets, figures, years)
+    base_year = asked_base_year(indicator, progress_of[year].judged_as)
     rows = [YearRow(y, target_by_year.get(y), progress_of[y], by_year.get(y), y == year,
-                    y < plan.start_year) for y in years]
+                    y < plan.start_year, due=y >= plan.start_year or y == base_year)
+            for y in years]
     progress = next(r.progress for r in rows if r.selected)
     histories = _histories(figures)
     figure_rows = [

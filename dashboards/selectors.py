@@ -7,20 +7,23 @@ figures and tasks.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dashboards.models import DistrictSnapshot
 from indicators.models import Figure, Indicator
 from indicators.progress import STATUS_ORDER, Status
-from indicators.selectors import IndicatorProgress, indicators_progress, progress_band
+from indicators.selectors import (
+    IndicatorProgress, Reporting, figures_reporting, indicators_progress, progress_band,
+)
 from plans.models import District, Plan
 from reporting.choices import ReviewStatus
 from tasks.choices import ProgressStatus
@@ -60,6 +63,28 @@ def year_within_plans(last_end_year: int | None) -> int:
     """This year, or the plans' last year when they have all ended."""
     today = timezone.localdate().year
     return min(today, last_end_year or today)
+
+
+def year_choices(year: int, periods, data_years=()) -> list[int]:
+    """The years a dashboard offers to look at (dashboards/_year.html): from the first to the
+    last year of these plan periods ((first, last) pairs) and of the years with data, without a
+    gap between two plans, and ``year``, the one shown, even when it is none of them (a year
+    before the plans start, asked for by address)."""
+    bounds = [y for period in periods for y in period if y is not None] + list(data_years)
+    if not bounds:
+        return [year]
+    return sorted(set(range(min(bounds), max(bounds) + 1)) | {year})
+
+
+def district_year_choices(district, year: int) -> list[int]:
+    """``year_choices`` of a district's pages: its plans' periods and the years with its
+    approved figures (one query: the figures' years come as one-year periods)."""
+    periods = (Plan.objects.filter(district=district).order_by()
+               .values_list("start_year", "end_year")
+               .union(Figure.objects.filter(indicator__plan__district=district,
+                                            review_status=ReviewStatus.APPROVED)
+                      .order_by().values_list("year", "year")))
+    return year_choices(year, periods)
 
 
 def approved_latest(year: int):
@@ -152,9 +177,11 @@ class DistrictSummary:
     def units_missing(self) -> list[str]:
         return self.data["units_missing"]
 
-    @property
-    def figures_reported(self) -> int:
-        return self.data["figures_reported"]
+    @cached_property
+    def figures(self) -> Reporting:
+        """The indicators of the plans in force with an approved figure for the year, and with
+        one waiting for approval (``figures_reporting``, as the summary workbook counts)."""
+        return Reporting(**self.data["figures"])
 
     @property
     def indicator_total(self) -> int:
@@ -200,7 +227,7 @@ def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
     """
     data = {pk: {"statuses": Counter(), "red": [], "heat": defaultdict(lambda: [0, 0]),
                  "tasks": Counter(), "late_tasks": [], "units_total": 0, "units_reported": [],
-                 "units_missing": [], "figures_reported": 0} for pk in years}
+                 "units_missing": [], "figures": {}} for pk in years}
     if not years:
         return data
     districts = list(years)
@@ -259,14 +286,8 @@ def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
         summary["units_total"] += 1
         done = (unit["lead_unit_id"], years[district_id]) in reported
         summary["units_reported" if done else "units_missing"].append(unit["lead_unit__name"])
-    for row in (Figure.objects.originals().filter(indicator__plan__district__in=districts,
-                                                  year__in=set(years.values()),
-                                                  review_status__in=[ReviewStatus.SUBMITTED,
-                                                                     ReviewStatus.APPROVED])
-                .values("year", district_id=F("indicator__plan__district_id"))
-                .annotate(n=Count("pk"))):
-        if row["year"] == years[row["district_id"]]:
-            data[row["district_id"]]["figures_reported"] = row["n"]
+    for pk, reporting in figures_reporting(years).items():  # as the summary workbook counts
+        data[pk]["figures"] = dataclasses.asdict(reporting)
     for summary in data.values():  # what the overview reads of every district, with the heat map
         summary["attention"] = [len(summary["red"]), len(summary["late_tasks"])]
     return data
@@ -391,7 +412,7 @@ def for_cards(summaries: list[DistrictSummary]) -> list[DistrictSummary]:
     return summaries
 
 
-SNAPSHOT_FORMAT = "4"  # change when district_summary_data's output or the engine's rules change
+SNAPSHOT_FORMAT = "5"  # change when district_summary_data's output or the engine's rules change
 OVERVIEW_KEYS = ("heat", "attention")  # what the overview reads of every district's snapshot
 CATEGORY_ORDER = {"政策": 0, "创造": 1, "保护": 2, "运用": 3, "运营": 4, "服务": 5, NO_CATEGORY: 9}
 

@@ -10,8 +10,8 @@ from accounts.selectors import visible_districts
 from dashboards import charts
 from dashboards.filters import IndicatorFilterSet
 from dashboards.selectors import (
-    data_year, district_rows, for_cards, judged_year, last_end_year, overview, plan_start,
-    task_board, task_statuses,
+    data_year, district_rows, district_year_choices, for_cards, judged_year, last_end_year,
+    overview, plan_start, task_board, task_statuses, year_choices,
 )
 from dashboards.tables import IndicatorProgressTable, task_board_rows
 from indicators.models import Indicator
@@ -51,7 +51,12 @@ def overview_view(request):
         summaries = sorted(summaries, key=lambda s: s.attention, reverse=True)
     page = Paginator(summaries, OVERVIEW_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "dashboards/overview.html", {
-        "year": year, "years": range(latest - 8, latest + 2), "page": page,
+        "year": year, "page": page,
+        # the plans' years, and each district's latest year with data when no year is chosen
+        # (read for the overview already: no district's data is read again for the choice)
+        "years": year_choices(year or latest,
+                              [(s.district.first_start, s.district.last_end) for s in summaries],
+                              [] if year else [s.year for s in summaries]),
         # The summary workbook holds one year: the one chosen, else the latest shown.
         "summary_year": year or latest,
         "summaries": for_cards(page.object_list), "sort": sort,
@@ -75,7 +80,8 @@ def district_view(request, code):
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     tasks = task_statuses(district=district, year=year)
     return render(request, "dashboards/district.html", {
-        "district": district, "year": year, "asked": asked, "years": range(year - 4, year + 2),
+        "district": district, "year": year, "asked": asked,
+        "years": district_year_choices(district, year),
         "plan_start": plan_start(rows, year),  # a plan not started yet: its rows are not judged
         # of all the district's indicators, whichever filters narrowed the rows
         "filter": filterset, "table": table, "count": len(shown),
@@ -105,7 +111,8 @@ def task_board_view(request, code, unit_pk=None):
     rows = task_board(district=district, year=year, unit=unit, status=status)
     own_unit = getattr(getattr(request.user, "profile", None), "unit_id", None)
     return render(request, "dashboards/task_board.html", {
-        "district": district, "year": year, "asked": asked, "years": range(year - 4, year + 2),
+        "district": district, "year": year, "asked": asked,
+        "years": district_year_choices(district, year),
         "rows": rows, "units": units, "unit": unit, "status": status,
         "body": task_board_rows(rows, district=district, unit=unit, year=year, labels=labels),
         "task_labels": labels, "own_unit": own_unit, "counts": _count_statuses(rows, labels),

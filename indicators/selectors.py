@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Q
 
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import (
@@ -141,6 +142,16 @@ def unjudged_before_plan(progress: Progress, start_year: int) -> Progress:
                                expected_percent=None, status=Status.NO_DATA)
 
 
+def asked_base_year(indicator: Indicator, kind: str) -> int | None:
+    """The year whose quantity a growth indicator (``kind``: as judged) asks for once, when the
+    plan gives no base value; None for any other indicator."""
+    if kind != "growth" or indicator.quantity_indicator_id or indicator.baseline_value is not None:
+        return None
+    if indicator.baseline_year is not None:
+        return indicator.baseline_year
+    return indicator.plan.start_year - 1
+
+
 def indicator_preview(*, indicator: Indicator, year: int, value=None, done=None) -> Progress:
     """The progress ``indicator`` would have for ``year`` if this value were approved (3 queries)."""
     source = indicator.quantity_indicator or indicator
@@ -236,3 +247,56 @@ def plans_progress(*, year: int, plans) -> list[PlainIndicatorProgress]:
         rows.append(PlainIndicatorProgress(pk, plan_id, district_id, number, name, unit,
                                            own_baseline, quantity_id, final, progress))
     return rows
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """How far a district has reported its indicators' figures for a year."""
+
+    indicators: int = 0  # the indicators of its plans in force that year
+    approved: int = 0  # of them, with an approved figure for the year (or a milestone done before)
+    submitted: int = 0  # of the others, with a figure for the year waiting for approval
+
+
+def figures_reporting(years: dict[int, int]) -> dict[int, Reporting]:
+    """How far each district (pk → year) has reported its indicators' figures for its year: the
+    one count of the overview's cards and of the leaders' summary workbook.
+
+    Of the indicators of the district's plans in force that year, those with an approved figure
+    for the year are reported (what dashboards and reports count are approved figures): a growth
+    rate linked to a quantity indicator by the quantity's figure, a milestone also by a figure
+    of an earlier year saying it was done (it is not reported again). Of the others, those whose
+    figure for the year waits for approval are submitted; a draft or a returned figure is not
+    reported yet. A pending correction leaves the approved figure it corrects counted as it is.
+    Two queries whatever the number of districts and years.
+    """
+    if not years:
+        return {}
+    in_force = Q(pk__in=[])
+    for year in set(years.values()):
+        in_force |= Q(plan__district__in=[pk for pk, y in years.items() if y == year],
+                      plan__start_year__lte=year, plan__end_year__gte=year)
+    indicators = Indicator.objects.filter(in_force)
+    statuses, done_since = {}, {}  # (indicator, year) → review status; indicator → year done
+    for indicator_id, year, status, done in (
+            Figure.objects.originals()
+            .filter(indicator__in=with_quantity_sources(indicators),
+                    year__lte=max(years.values()))
+            .filter(Q(year__in=set(years.values())) | Q(review_status=ReviewStatus.APPROVED,
+                                                         done=True))
+            .order_by().values_list("indicator_id", "year", "review_status", "done")):
+        statuses[(indicator_id, year)] = status
+        if done and status == ReviewStatus.APPROVED:
+            done_since[indicator_id] = min(year, done_since.get(indicator_id, year))
+    counts = {pk: {"indicators": 0, "approved": 0, "submitted": 0} for pk in years}
+    for pk, quantity_id, district_id in (indicators.order_by()
+                                         .values_list("pk", "quantity_indicator_id",
+                                                      "plan__district_id")):
+        year, source, count = years[district_id], quantity_id or pk, counts[district_id]
+        count["indicators"] += 1
+        status = statuses.get((source, year))
+        if status == ReviewStatus.APPROVED or done_since.get(source, year + 1) <= year:
+            count["approved"] += 1
+        elif status == ReviewStatus.SUBMITTED:
+            count["submitted"] += 1
+    return {pk: Reporting(**count) for pk, count in counts.items()}

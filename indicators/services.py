@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import FigureSpec, Progress, Status, compute
 from indicators.selectors import (
-    FIGURE_FIELDS, indicator_spec, indicators_progress, progress_band, with_quantity_sources,
+    FIGURE_FIELDS, asked_base_year, indicator_spec, indicators_progress, progress_band,
+    with_quantity_sources,
 )
 from indicators.validation import FigureCheck, check_figure, is_ratio
 from reporting.choices import ReviewStatus
@@ -94,15 +95,6 @@ class GridRow:
         return self.indicator.quantity_indicator_id is not None
 
 
-def _base_year(indicator: Indicator, kind: str) -> int | None:
-    """The year whose quantity a growth indicator asks for once, when the plan gives no base value."""
-    if kind != "growth" or indicator.quantity_indicator_id or indicator.baseline_value is not None:
-        return None
-    if indicator.baseline_year is not None:
-        return indicator.baseline_year
-    return indicator.plan.start_year - 1
-
-
 def grid_rows(*, plan, year: int) -> list[GridRow]:
     """Every indicator of ``plan`` for the entry grid of ``year``. Six queries at any size.
 
@@ -121,7 +113,8 @@ def grid_rows(*, plan, year: int) -> list[GridRow]:
                 year__lt=year, review_status=ReviewStatus.APPROVED)
             .order_by().values_list("indicator_id", *FIGURE_FIELDS)):
         approved[indicator_id].append(FigureSpec(*values))
-    base_years = {r.indicator.pk: _base_year(r.indicator, r.progress.judged_as) for r in current}
+    base_years = {r.indicator.pk: asked_base_year(r.indicator, r.progress.judged_as)
+                  for r in current}
     years = {year, year - 1} | {y for y in base_years.values() if y}
     figures = {
         (f.indicator_id, f.year): f

@@ -1,16 +1,18 @@
 """The fill-in workbook for figures: building it, and reading an uploaded one.
 
 1. ``build_workbook`` writes a plan's indicator table for a year as one protected sheet
-   (填报表): the plan's columns (序号, 类别, 指标名称, 单位, 基础值, the year's target, 序时进度,
-   last year's approved value), then the inputs (yellow, unlocked, with data validation), and
-   three hidden, locked columns: the indicator number (the key), the figure's year and the
-   version of the figure the workbook was made from. A hidden sheet ``meta`` records the
-   district, plan and year, so an upload can be matched. Growth indicators ask for their
-   quantity; one whose plan gives no base value gets a second row for the base year's quantity;
-   one linked to a quantity indicator asks for nothing.
+   (填报表, named in the language of the download): the plan's columns (序号, 类别, 指标名称,
+   单位, 基础值, the year's target, 序时进度, last year's approved value), then the inputs
+   (yellow, unlocked, with data validation), and three hidden, locked columns: the indicator
+   number (the key), the figure's year and the version of the figure the workbook was made
+   from. A hidden sheet ``meta`` records the district, plan and year, so an upload can be
+   matched. Growth indicators ask for their quantity; one whose plan gives no base value gets a
+   second row for the base year's quantity; one linked to a quantity indicator asks for nothing.
 2. ``read_workbook`` checks an uploaded file (size, zip entries and uncompressed size before
    openpyxl opens it, template, district, plan, year, columns) and parses its rows; any problem
-   raises ``WorkbookError`` with messages for the upload form, and nothing is stored.
+   raises ``WorkbookError`` with messages for the upload form, and nothing is stored. A workbook
+   downloaded in one language may be uploaded in the other: the sheet's name and the milestone's
+   是/否 are read in every language of the portal.
 
 Storing an upload, its preview and applying it are in indicators/upload_services.py.
 
@@ -27,8 +29,9 @@ from io import BytesIO
 
 import openpyxl
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -42,7 +45,7 @@ from reporting.choices import ReviewStatus
 
 FORMAT = "ipops.figures"
 FORMAT_VERSION = 1
-SHEET = "填报表"
+SHEET = gettext_noop("填报表")  # the sheet's name, in the language of the download
 META = "meta"
 TITLE_ROW, INFO_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
 
@@ -96,6 +99,20 @@ def columns(year: int) -> list[Column]:
 def column_index(year: int) -> dict[str, int]:
     return {column.key: i for i, column in enumerate(columns(year), 1)}
 
+
+def in_every_language(message: str) -> set[str]:
+    """``message`` (a msgid) as each language of the portal says it: what an upload accepts,
+    whichever language the workbook was downloaded in."""
+    words = {message}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words.add(_(message))
+    return words
+
+
+def entry_sheet(wb):
+    """The fill-in sheet of a workbook, under its name in any language; None without one."""
+    return next((wb[name] for name in wb.sheetnames if name in in_every_language(SHEET)), None)
 
 
 def _rounded(value: Decimal | None, places: str = "0.01") -> Decimal | None:
@@ -219,7 +236,7 @@ def build_workbook(*, plan, year: int, user=None, rows: list[GridRow] | None = N
     index = column_index(year)
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = SHEET
+    ws.title = _(SHEET)
 
     last_letter = get_column_letter(index["change_reason"])
     title = _("%(plan)s · %(year)s年指标实际值填报表") % {"plan": plan.title, "year": year}
@@ -420,13 +437,13 @@ def read_workbook(upload, *, district, plan, year: int, rows: list[GridRow]) -> 
     except Exception:  # openpyxl raises many kinds for a damaged file
         raise WorkbookError([_("无法读取该 Excel 文件，文件可能已损坏。请重新下载填报表后填写。")])
     try:
-        if META not in wb.sheetnames or SHEET not in wb.sheetnames:
+        ws = entry_sheet(wb)
+        if META not in wb.sheetnames or ws is None:
             raise WorkbookError([_("该文件不是本平台下载的填报表。请先下载填报表，填写后再上传。")])
         meta = _meta(wb)
         _check_meta(meta, district=district, plan=plan, year=year)
         if meta.get("columns") != ",".join(c.key for c in columns(year)):
             raise WorkbookError([_("该填报表的格式已过期，请重新下载填报表后填写。")])
-        ws = wb[SHEET]
         ws.reset_dimensions()
         return _read_rows(ws, year=year, rows=rows)
     except WorkbookError:
@@ -442,6 +459,9 @@ def _read_rows(ws, *, year: int, rows: list[GridRow]) -> ParsedWorkbook:
     index = column_index(year)
 
     by_number = {g.indicator.number: g for g in rows}
+    # 是/否 as the download wrote them (in its language) or as a user typed them
+    yes = {word.casefold() for word in in_every_language("是") | {"已完成", "完成"}}
+    no = {word.casefold() for word in in_every_language("否") | {"未完成"}}
     errors: list[str] = []
     parsed: list[dict] = []
     versions: dict[str, int] = {}
@@ -516,9 +536,9 @@ def _read_rows(ws, *, year: int, rows: list[GridRow]) -> ParsedWorkbook:
                         "where": where, "column": labels[name], "value": _text(raw)[:40]})
             elif name == "done":
                 text = _text(raw)
-                if raw is True or text in ("是", "已完成", "完成", _("是")):
+                if raw is True or text.casefold() in yes:
                     fields[name] = True
-                elif raw is False or text in ("否", "未完成", _("否")):
+                elif raw is False or text.casefold() in no:
                     fields[name] = False
                 elif text == "":
                     fields[name] = None

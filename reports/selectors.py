@@ -39,8 +39,8 @@ from indicators.choices import Attribute, Kind
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import STATUS_ORDER, Progress, Status, TargetSpec
 from indicators.selectors import (
-    PlainIndicatorProgress, indicators_progress, plans_progress, progress_band,
-    with_quantity_sources,
+    PlainIndicatorProgress, figures_reporting, indicators_progress, plans_progress,
+    progress_band, with_quantity_sources,
 )
 from plans.models import District, Plan, Unit
 from reporting.choices import ReviewStatus
@@ -420,8 +420,8 @@ class DistrictSummary:
     year: int  # the year it is judged as of: the summary's, or its plans' last year after it
     plans: list[Plan] = field(default_factory=list)
     indicators: list[PlainIndicatorProgress] = field(default_factory=list)
-    reported: int = 0  # indicators with an approved figure for the year (or a milestone done)
-    submitted: int = 0  # indicators whose figure for the year waits for approval
+    reported: int = 0  # indicators with an approved figure for the year (figures_reporting)
+    submitted: int = 0  # indicators whose figure for the year waits for approval (the same)
     task_total: int = 0  # task rows of the plans in force
     task_statuses: Counter = field(default_factory=Counter)  # task rows by status
     delayed_tasks: list[DelayedTask] = field(default_factory=list)
@@ -448,7 +448,7 @@ class SummaryReport:
 
 # Change when summary_data's output or the engine's rules change: districts' kept summaries
 # are then computed again.
-SUMMARY_FORMAT = "summary-2"
+SUMMARY_FORMAT = "summary-3"  # 3: reporting counted by figures_reporting
 
 
 def summary_report(*, districts: QuerySet[District], year: int,
@@ -458,7 +458,7 @@ def summary_report(*, districts: QuerySet[District], year: int,
 
     Each district's part is kept (``dashboards.DistrictSnapshot`` of kind summary) until its
     data changes: three queries when every district's is current; the districts whose data
-    changed since are computed again by ``summary_data`` and kept (seven queries more, whatever
+    changed since are computed again by ``summary_data`` and kept (nine queries more, whatever
     their number, for each year they are judged as of: ``judged_year``). The plans are read each
     time."""
     districts = list(districts.annotate(last_end=Max("plans__end_year")).order_by("city", "code"))
@@ -489,8 +489,9 @@ def _summaries_by_year(years: dict[int, int]) -> dict[int, dict]:
 def summary_data(district_ids: list[int], year: int) -> dict[int, dict]:
     """What the summary shows of each of these districts in ``year``, as JSON values: its
     indicators' progress (the engine's, for the plans in force), reporting, task progress and
-    delayed tasks, and whether any of it is sample data. 6 queries whatever the number of
-    districts; each query names the plans by a subquery, never by a list of ids."""
+    delayed tasks, and whether any of it is sample data. 8 queries whatever the number of
+    districts; each query names the plans by a subquery, never by a list of ids. Reporting is
+    counted as on the overview's cards (``figures_reporting``)."""
     data = {pk: {"indicators": [], "reported": 0, "submitted": 0, "task_total": 0,
                  "task_statuses": Counter(), "delayed": [], "notes": {}, "sample": False}
             for pk in district_ids}
@@ -503,32 +504,24 @@ def summary_data(district_ids: list[int], year: int) -> dict[int, dict]:
         if row.quantity_indicator_id is not None:
             district_of.setdefault(row.quantity_indicator_id, row.district_id)
 
-    approved, waiting, notes = set(), set(), {}
+    notes = {}
     figures = Figure.objects.filter(
-        Q(year=year) | Q(review_status=APPROVED, is_sample=True),
+        Q(year=year) | Q(is_sample=True), review_status=APPROVED,
         indicator__in=with_quantity_sources(Indicator.objects.filter(plan__in=in_force)),
         year__lte=year,
-    ).order_by().values_list("indicator_id", "year", "review_status", "is_sample", "note")
-    for indicator_id, figure_year, review, is_sample, note in figures:
-        if review == APPROVED:
-            if is_sample and indicator_id in district_of:
-                data[district_of[indicator_id]]["sample"] = True
-            if figure_year == year:
-                approved.add(indicator_id)
-                notes[indicator_id] = note
-        elif review == ReviewStatus.SUBMITTED and figure_year == year:
-            waiting.add(indicator_id)
+    ).order_by().values_list("indicator_id", "year", "is_sample", "note")
+    for indicator_id, figure_year, is_sample, note in figures:
+        if is_sample and indicator_id in district_of:
+            data[district_of[indicator_id]]["sample"] = True
+        if figure_year == year:
+            notes[indicator_id] = note
     for row in progress:
         summary = data[row.district_id]
         summary["indicators"].append(_kept_indicator(row))
         if notes.get(row.pk):
             summary["notes"][row.pk] = notes[row.pk].strip()
-        source = row.quantity_indicator_id or row.pk
-        milestone_done = row.progress.judged_as == "milestone" and row.progress.done
-        if source in approved or milestone_done:
-            summary["reported"] += 1
-        elif source in waiting:
-            summary["submitted"] += 1
+    for pk, reporting in figures_reporting({pk: year for pk in district_ids}).items():
+        data[pk]["reported"], data[pk]["submitted"] = reporting.approved, reporting.submitted
 
     # the latest approved progress of the year of each task (the whole year's is the last word)
     latest = {}

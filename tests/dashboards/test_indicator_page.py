@@ -370,6 +370,27 @@ def test_before_the_plan_starts_nothing_is_expected_or_judged(year, leader_binha
     assert traces["实际值（已审核）"]["x"] == [2023]
 
 
+def year_row(content, year) -> str:
+    table = content[content.index("逐年情况"):content.index("填报记录与修改历史")]
+    row = table[table.index(f'?year={year}"'):]
+    return row[:row.index("</tr>")]
+
+
+def test_before_the_plan_starts_no_figure_is_said_to_be_missing(leader_all, client_for):
+    """A year before the plan asks for no figure: its row does not say 未填报 beside 方案尚未开始,
+    a year of the plan without a figure does. The base year whose quantity a growth indicator
+    asks for (保税区 1: plan 2021–2023, no base value) is due before the plan, and says so."""
+    client = client_for(leader_all)
+    content = client.get(url(indicator("binhai", "7"), 2020)).content.decode()
+    before = year_row(content, 2020)
+    assert "方案尚未开始" in before and "未填报" not in before
+    assert "未填报" in year_row(content, 2022)
+    growth = indicator("baoshui", "1")
+    content = client.get(url(growth, 2020)).content.decode()
+    base = year_row(content, 2020)
+    assert "方案尚未开始" in base and "未填报" in base
+
+
 def test_before_the_plan_starts_a_flow_without_baseline_draws_no_flat_path(leader_all,
                                                                             client_for):
     ind = indicator("wuqing", "T2")  # ≥10000 a year from 2017, no baseline

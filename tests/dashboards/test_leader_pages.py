@@ -262,13 +262,16 @@ def test_the_district_pages_run_constant_queries(size, leader_all, client_for,
 # As of a chosen year (True) and as of each district's latest year (False): with every
 # district's snapshot current (the heat map and counts of all, the whole snapshot of the cards
 # shown), and with every district's snapshot stale.
+# Computing a district's figures counts its reporting in two (figures_reporting, as the summary
+# workbook does).
 OVERVIEW_QUERIES = {True: 8, False: 9}
-OVERVIEW_COMPUTE_QUERIES = {True: 16, False: 19}
+OVERVIEW_COMPUTE_QUERIES = {True: 17, False: 20}
 # The dashboard's task chart reads each row's lead unit and status in one query (building the
 # task board, with its supporting units and headings, took three). One more reads the last year
-# of the district's plans (a year after it is judged at that year).
-DISTRICT_QUERIES = 12  # filtered (per_page counts as a filter): one more counts all its indicators
-TASK_BOARD_QUERIES = 9
+# of the district's plans (a year after it is judged at that year), and one the years to offer
+# (its plans' years and the years with approved figures).
+DISTRICT_QUERIES = 13  # filtered (per_page counts as a filter): one more counts all its indicators
+TASK_BOARD_QUERIES = 10
 
 
 def test_the_overview_pages_its_district_cards_and_maps_every_district(leader_all, client_for):
@@ -288,6 +291,50 @@ def test_the_overview_pages_its_district_cards_and_maps_every_district(leader_al
         [s.district.code for s in second.context["summaries"]]
     assert len(shown) == total and len(set(shown)) == total
     assert client.get(url, {"year": 2023, "page": 99}).context["page"].number == 2
+
+
+def test_before_the_plans_first_year_the_dashboard_draws_no_status_chart(leader_all, client_for):
+    """In 2020 滨海's plan (2022–2024) has not started: the chart of statuses by category does
+    not count its indicators as 无数据; its card says the plan has not started instead."""
+    client = client_for(leader_all)
+    response = client.get(reverse("dashboards:district", args=["binhai"]), {"year": 2020})
+    assert response.context["chart_categories"] is None
+    content = response.content.decode()
+    assert 'data-figure="chart-categories"' not in content
+    card = content[content.index("各类别指标状态"):]
+    card = card[:card.index("</section>")]
+    assert "方案自 2022 年开始实施，2020 年不计序时进度和状态。" in card
+
+
+def test_the_status_chart_counts_only_the_plans_that_have_started(binhai_figures, leader_all,
+                                                                  client_for):
+    """A district whose second plan starts later: in 2023 its indicators are not judged, so not
+    drawn; the first plan's are, as before."""
+    later = Plan.objects.create(district=District.objects.get(code="binhai"), title="后续方案",
+                                start_year=2025, end_year=2027)
+    Indicator.objects.create(plan=later, position=1, number="1", name="后续指标", kind="level",
+                             category="创造")
+    response = client_for(leader_all).get(reverse("dashboards:district", args=["binhai"]),
+                                          {"year": 2023})
+    counted = sum(sum(trace["y"]) for trace in response.context["chart_categories"]["data"])
+    assert counted == Indicator.objects.filter(plan__district__code="binhai").count() - 1
+    assert "方案自 2025 年开始实施，2023 年不计序时进度和状态。" in response.content.decode()
+
+
+def test_a_year_before_the_plans_offers_the_plans_years(leader_all, client_for):
+    """Asked 2020 by address, 滨海's pages offer the years of its plan (2022–2024) and the years
+    with approved figures (2021, a base year), not only the years around 2020."""
+    approve("binhai", "17", 2021, 17)
+    client = client_for(leader_all)
+    for name in ("dashboards:district", "dashboards:tasks"):
+        response = client.get(reverse(name, args=["binhai"]), {"year": 2020})
+        assert list(response.context["years"]) == [2020, 2021, 2022, 2023, 2024], name
+        assert '<option value="2022">2022</option>' in response.content.decode()
+        assert '<option value="2020" selected>2020</option>' in response.content.decode()
+    overview = client.get(reverse("dashboards:overview"), {"year": 2020})
+    first = min(Plan.objects.values_list("start_year", flat=True))
+    last = max(Plan.objects.values_list("end_year", flat=True))
+    assert list(overview.context["years"]) == list(range(first, last + 1))
 
 
 def test_the_overview_can_put_the_districts_needing_attention_first(binhai_figures, leader_all,

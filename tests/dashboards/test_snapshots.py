@@ -94,12 +94,14 @@ def test_figures_through_the_review_path_change_the_overview(client, coordinator
     assert shown(client) == computed(shown(client))
     entries_submit(entries=saved, user=coordinator)
     after_submit = shown(client)
-    assert after_submit.figures_reported == before.figures_reported + 2
+    assert after_submit.figures.submitted == before.figures.submitted + 2
     entries_return(entries=[saved[1]], user=coordinator, reason="数据有误")
-    assert shown(client).figures_reported == before.figures_reported + 1
+    assert shown(client).figures.submitted == before.figures.submitted + 1
     entries_approve(entries=[saved[0]], user=coordinator)
     after = shown(client)
     assert after == computed(after)
+    assert after.figures.approved == before.figures.approved + 1
+    assert after.figures.submitted == before.figures.submitted
     assert after.indicator_total == before.indicator_total
     assert after.statuses != before.statuses
 

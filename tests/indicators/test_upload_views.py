@@ -6,6 +6,7 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from indicators.models import Figure
 from indicators.uploads import FigureUpload, UploadStatus
-from indicators.workbooks import META, SHEET, build_workbook
+from indicators.workbooks import META, SHEET, build_workbook, entry_sheet
 from plans.models import Plan
 from tests.indicators.test_workbooks import approve, cell, find_row, plan_of, save
 from tests.users import make_user
@@ -52,7 +53,7 @@ def as_file(wb, name="填报表.xlsx"):
 
 
 def fill(wb, values, year=YEAR):
-    ws = wb[SHEET]
+    ws = entry_sheet(wb)
     for (number, column), value in values.items():
         cell(ws, year, number, column).value = value
     return wb
@@ -120,6 +121,50 @@ def test_it_round_trips_figures_through_excel(client_for, reporter_binhai, binha
     assert "没有需要导入的内容" in html
     assert client.post(confirm_url(again), {"action": "confirm"}).status_code == 400
     assert Figure.objects.get(pk=figures["7"].pk).version == 1
+
+
+def in_language(client, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def test_it_names_the_sheet_in_the_language_of_the_download(client_for, reporter_binhai, binhai):
+    client = client_for(reporter_binhai)
+    assert download(in_language(client, "zh-hans"), binhai).sheetnames[0] == "填报表"
+    assert download(in_language(client, "en"), binhai).sheetnames[0] == "Entry"
+
+
+def test_it_reads_a_workbook_downloaded_in_the_other_language(client_for, reporter_binhai,
+                                                              binhai):
+    """A reporter who downloads in English and uploads with the page in Chinese, or the
+    reverse: the sheet and the milestone's answer are read in either language."""
+    client = client_for(reporter_binhai)
+    english = fill(download(in_language(client, "en"), binhai),
+                   {("7", "value"): 21500, ("T4", "done"): "Yes"})  # as its list offers it
+    response = post_upload(in_language(client, "zh-hans"), binhai, as_file(english))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    html = client.get(response["Location"]).content.decode()
+    assert "2 项有变化" in html and "未通过检查" not in html
+    assert client.post(response["Location"], {"action": "confirm"}).status_code == 302
+    figures = {f.indicator.number: f for f in Figure.objects.filter(indicator__plan=binhai)
+               .select_related("indicator")}
+    assert figures["7"].value == 21500 and figures["T4"].done is True
+
+    chinese = fill(download(client, binhai), {("8", "value"): 250, ("T4", "done"): "否"})
+    response = post_upload(in_language(client, "en"), binhai, as_file(chinese))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    html = client.get(response["Location"]).content.decode()
+    assert "2 changed" in html and "failed the checks" not in html
+    assert client.post(response["Location"], {"action": "confirm"}).status_code == 302
+    assert Figure.objects.get(indicator__plan=binhai, indicator__number="8").value == 250
+    assert Figure.objects.get(indicator__plan=binhai, indicator__number="T4").done is False
+
+    # a sheet named in neither language is not the platform's fill-in sheet
+    renamed = download(in_language(client, "zh-hans"), binhai)
+    renamed.worksheets[0].title = "Sheet1"
+    response = post_upload(client, binhai, as_file(renamed))
+    assert response.status_code == 400
+    assert "不是本平台下载的填报表" in response.content.decode()
 
 
 def test_it_saves_a_growth_quantity_and_its_base_year(client_for):

@@ -10,9 +10,10 @@ import pytest
 from dashboards.models import DistrictSnapshot
 from indicators.models import Figure, Indicator, Target
 from indicators.progress import Status, compute
-from indicators.selectors import indicators_progress, plans_progress, target_spec
+from indicators.selectors import figures_reporting, indicators_progress, plans_progress, target_spec
 from plans.models import District, Plan, Unit
 from reporting.choices import ReviewStatus
+from reporting.services import EntryInput, entries_return, entries_save, entries_submit
 from reports import summary as workbook
 from reports.selectors import summary_report
 from tasks.models import Task, TaskProgress
@@ -144,6 +145,49 @@ def test_its_statuses_come_from_the_same_engine_inputs_as_every_page(summary_dat
         assert row.final_target == (target_spec(final) if final else None)
 
 
+def test_the_overview_card_and_the_summary_count_reported_figures_alike(coordinator, leader_all,
+                                                                       client_for):
+    """One count (indicators.selectors.figures_reporting) for the overview's card and the
+    summary: of 滨海's indicators in force in 2023, those with an approved figure for the year (a
+    growth rate by its quantity's, a milestone also by one done the year before), and apart those
+    whose figure waits for approval. A draft or a returned figure is not reported, and a
+    correction waiting on an approved figure leaves it counted as approved."""
+    approve_figures(coordinator, "binhai", [
+        ("7", 2023, {"value": d(21500)}),
+        ("17", 2023, {"value": d(25)}),  # and T5, the growth rate computed from it
+        ("T4", 2022, {"done": True}),  # a milestone done the year before
+        ("1", 2023, {"value": d("0.7")}),
+        ("8", 2022, {"value": d(200)}),  # last year's: not this year's report
+    ])
+    pks = {i.number: i.pk for i in Indicator.objects.filter(plan__district__code="binhai")}
+
+    def save(number, value, version=0, reason=""):
+        return entries_save(model=Figure, key_fields=("indicator_id", "year"), user=coordinator,
+                            inputs=[EntryInput(key=(pks[number], 2023), version=version,
+                                               values={"value": d(value)}, reason=reason)])
+
+    entries_submit(entries=save("8", 250), user=coordinator)  # waits for approval
+    save("12", 500)  # a draft
+    returned = save("13", 3000)
+    entries_submit(entries=returned, user=coordinator)
+    entries_return(entries=returned, user=coordinator, reason="数据有误")
+    approved = Figure.objects.get(indicator_id=pks["1"], year=2023)
+    entries_submit(entries=save("1", "0.8", approved.version, "更正口径"), user=coordinator)
+    assert Figure.objects.filter(indicator_id=pks["1"], corrects=approved,
+                                 review_status=ReviewStatus.SUBMITTED).exists()
+
+    binhai = District.objects.get(code="binhai")
+    count = figures_reporting({binhai.pk: 2023})[binhai.pk]
+    assert (count.indicators, count.approved, count.submitted) == (41, 5, 1)
+
+    overview = client_for(leader_all).get("/overview/", {"year": 2023})
+    card = next(s for s in overview.context["summaries"] if s.district.code == "binhai")
+    assert card.figures == count
+    assert "本年实际值已审核的指标 5 / 41 项，待审核 1 项。" in overview.content.decode()
+    row = summary_row(build()[0]["汇总"], "滨海新区")
+    assert (row[2], row[8], row[9]) == (41, 5, 1)  # 指标数, 已审核, 待审核
+
+
 def test_it_is_written_in_write_only_mode(summary_data):
     report = summary_report(districts=District.objects.all(), year=2023)
     wb = workbook.build(report)
@@ -194,7 +238,7 @@ def synthetic_districts(count: int, prefix: str = "syn"):
                                         review_status=ReviewStatus.APPROVED)
 
 
-SUMMARY_QUERIES = {"computed": 10, "kept": 3}  # every district's part computed / all kept
+SUMMARY_QUERIES = {"computed": 12, "kept": 3}  # every district's part computed / all kept
 
 
 @pytest.mark.parametrize("count", [2, 8])
