@@ -412,7 +412,7 @@ def for_cards(summaries: list[DistrictSummary]) -> list[DistrictSummary]:
     return summaries
 
 
-SNAPSHOT_FORMAT = "5"  # change when district_summary_data's output or the engine's rules change
+SNAPSHOT_FORMAT = "6"  # change when district_summary_data's output or the engine's rules change
 OVERVIEW_KEYS = ("heat", "attention")  # what the overview reads of every district's snapshot
 CATEGORY_ORDER = {"政策": 0, "创造": 1, "保护": 2, "运用": 3, "运营": 4, "服务": 5, NO_CATEGORY: 9}
 
@@ -426,6 +426,19 @@ def _share(cell):
 def district_rows(*, district, year: int, indicators=None) -> list[IndicatorProgress]:
     """The district's indicators (optionally a filtered queryset of them) with their progress."""
     return indicators_progress(year=year, district=district, indicators=indicators)
+
+
+def plans_ended(rows, year: int) -> list[Plan]:
+    """The plans of these rows that ended before ``year``: judged as of their last year."""
+    ended = {row.indicator.plan.pk: row.indicator.plan for row in rows
+             if row.indicator.plan.end_year < year}
+    return sorted(ended.values(), key=lambda plan: (plan.start_year, plan.pk))
+
+
+def report_plans(rows) -> list[Plan]:
+    """The plans of these rows, in order: a 指标完成情况表 is one plan's table."""
+    plans = {row.indicator.plan.pk: row.indicator.plan for row in rows}
+    return sorted(plans.values(), key=lambda plan: (plan.start_year, plan.pk))
 
 
 def plan_start(rows, year: int) -> int | None:

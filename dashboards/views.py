@@ -11,7 +11,7 @@ from dashboards import charts
 from dashboards.filters import IndicatorFilterSet
 from dashboards.selectors import (
     data_year, district_rows, district_year_choices, for_cards, judged_year, last_end_year,
-    overview, plan_start, task_board, task_statuses, year_choices,
+    overview, plan_start, plans_ended, report_plans, task_board, task_statuses, year_choices,
 )
 from dashboards.tables import IndicatorProgressTable, task_board_rows
 from indicators.models import Indicator
@@ -83,6 +83,9 @@ def district_view(request, code):
         "district": district, "year": year, "asked": asked,
         "years": district_year_choices(district, year),
         "plan_start": plan_start(rows, year),  # a plan not started yet: its rows are not judged
+        "plans_ended": plans_ended(rows, year),  # judged as of their last year
+        # A 指标完成情况表 is one plan's: a download for each plan the rows come from.
+        "report_plans": [] if filterset.applied().get("plan") else report_plans(rows),
         # of all the district's indicators, whichever filters narrowed the rows
         "filter": filterset, "table": table, "count": len(shown),
         "total": filterset.queryset.count() if filterset.is_bound else len(rows),

@@ -86,8 +86,9 @@ def indicators_progress(*, year: int, district=None, plan=None, indicators=None,
     targets, and the approved figures up to ``year`` (a linked growth indicator uses its quantity
     indicator's figures, which are among them: the link stays within one plan). ``year_of``, if
     given, chooses each indicator's own year "as of" (at most ``year``), e.g. its district's
-    latest year with data. A year before an indicator's plan begins is not judged
-    (``unjudged_before_plan``).
+    latest year with data. A plan that has ended by then is judged as of its last year, its
+    final result (as ``dashboards.selectors.judged_year`` judges a district whose plans have
+    all ended); a year before an indicator's plan begins is not judged (``unjudged_before_plan``).
     """
     if indicators is None:
         indicators = Indicator.objects.all()
@@ -123,7 +124,7 @@ def indicators_progress(*, year: int, district=None, plan=None, indicators=None,
         source = indicator.quantity_indicator
         spec = indicator_spec(indicator, targets[indicator.pk], source)
         own = figures[source.pk if source else indicator.pk]
-        as_of = year_of(indicator) if year_of else year
+        as_of = min(year_of(indicator) if year_of else year, indicator.plan.end_year)
         progress = unjudged_before_plan(compute(spec, own, as_of, band), indicator.plan.start_year)
         rows.append(IndicatorProgress(indicator, progress))
     return rows
@@ -242,7 +243,7 @@ def plans_progress(*, year: int, plans) -> list[PlainIndicatorProgress]:
             end_year=end_year,
         )
         own_figures = [FigureSpec(*row[1:]) for row in figures.get(quantity_id or pk, ())]
-        progress = compute(spec, own_figures, year, band)
+        progress = compute(spec, own_figures, min(year, end_year), band)  # as indicators_progress
         final = next((t for t in own_targets if t.year == progress.target_year), None)
         rows.append(PlainIndicatorProgress(pk, plan_id, district_id, number, name, unit,
                                            own_baseline, quantity_id, final, progress))

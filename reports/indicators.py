@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from openpyxl.utils import get_column_letter
 
 from indicators.choices import Attribute, Comparator
+from ipops.text import bracketed
 from reporting import xlsx
 from reports import layout
 from reports.selectors import IndicatorReport, IndicatorRow, is_adjusted, plain, shown_decimals
@@ -252,5 +253,9 @@ def workbook_bytes(report: IndicatorReport) -> bytes:
 
 
 def filename(report: IndicatorReport) -> str:
-    return _("%(district)s-%(year)s年指标完成情况表.xlsx") % {
+    """The district and year, and the plan's period when the district has several plans."""
+    name = _("%(district)s-%(year)s年指标完成情况表") % {
         "district": report.district.name, "year": report.year}
+    if report.district.plans.count() > 1:
+        name += bracketed(report.plan.period_label)
+    return name + ".xlsx"

@@ -2,6 +2,7 @@
 the engine's statuses and constant query counts."""
 
 from decimal import Decimal
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -377,3 +378,41 @@ def test_before_the_plans_first_year_the_dashboard_judges_nothing(leader_all, cl
     within = client.get(reverse("dashboards:district", args=["binhai"]), {"year": 2023})
     assert "开始实施" not in within.content.decode()
     assert within.context["chart_percent"]["data"][0]["x"]
+
+
+def test_a_plan_that_has_ended_is_judged_at_its_last_year_beside_a_plan_in_force(
+        binhai_figures, leader_all, client_for):
+    """滨海's plan (2022–2024) has ended by 2025, when a second plan is in force: in 2025 the
+    dashboard and the overview judge the first as of 2024, as its own workbook does, say so,
+    and offer each plan's 指标完成情况表."""
+    first = Plan.objects.get(district__code="binhai")
+    later = Plan.objects.create(district=first.district, title="后续方案", start_year=2025,
+                                end_year=2027)
+    Indicator.objects.create(plan=later, position=1, number="1", name="后续指标", kind="level",
+                             category="创造")
+    approve("binhai", "2", 2024, 33)  # achieved in the plan's last year
+    at_end = {row.indicator.number: row.progress.status.value
+              for row in indicators_progress(year=2024, plan=first)}
+    assert Status.ACHIEVED.value in at_end.values()
+    client = client_for(leader_all)
+
+    response = client.get(reverse("dashboards:district", args=["binhai"]),
+                          {"year": 2025, "per_page": 100})
+    rows = [row for row in response.context["table"].data if row.indicator.plan_id == first.pk]
+    assert {row.indicator.number: row.progress.status.value for row in rows} == at_end
+    assert {row.progress.year for row in rows} == {2024}
+    content = response.content.decode()
+    assert f"《{first.title}》已于 2024 年结束，其指标按方案期末 2024 年的情况显示。" in content
+    assert "《后续方案》已于" not in content
+    report = reverse("reports:indicators", args=["binhai"])
+    for plan in (first, later):
+        assert f"{report}?year=2025&amp;plan={plan.pk}" in content
+        assert f"下载指标完成情况表（{plan.period_label}）" in content
+    download = client.get(report, {"year": 2025, "plan": first.pk})
+    assert unquote(download["Content-Disposition"]).endswith(
+        f"滨海新区-2024年指标完成情况表（{first.period_label}）.xlsx")  # at its end
+
+    overview = client.get(reverse("dashboards:overview"), {"year": 2025})
+    card = next(s for s in overview.context["summaries"] if s.district.code == "binhai")
+    shares = {part["status"]: part["count"] for part in card.status_shares}
+    assert shares[Status.ACHIEVED.value] == list(at_end.values()).count(Status.ACHIEVED.value)
