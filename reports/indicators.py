@@ -9,8 +9,6 @@ runs as in the plans' tables. Every cell is written through reporting/xlsx.py.
 
 from __future__ import annotations
 
-import unicodedata
-
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -23,7 +21,7 @@ from indicators.choices import Attribute, Comparator
 from ipops.text import bracketed
 from reporting import xlsx
 from reports import layout
-from reports.selectors import IndicatorReport, IndicatorRow, is_adjusted, plain, shown_decimals
+from reports.selectors import IndicatorReport, IndicatorRow, is_adjusted, shown_decimals
 
 SHEET = gettext_noop("指标完成情况")  # the sheet's name, in the language of the download
 HEADER_ROWS = (3, 4)
@@ -66,15 +64,9 @@ def columns(report: IndicatorReport) -> list[Column]:
 
 
 def _adjusted_width(target) -> float:
-    """The width that shows an adjusted target whole, e.g. ≥30,000（原≥25000）: a number
-    format that does not fit shows ### (the words are longer in English). Room is left for
-    the decimals the row's format may add."""
     if target.value is None:  # a text or a range: written as text, wrapped
         return 0
-    prefix = layout.COMPARATOR_PREFIX.get(target.comparator, "")
-    text = (prefix + f"{layout.rounded(target.value).normalize():,f}"
-            + _("（原%(value)s）") % {"value": prefix + plain(target.original_value)})
-    return 4 + sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return layout.adjusted_target_width(target.value, target.comparator, target.original_value)
 
 
 def _number(value: str):
@@ -155,8 +147,7 @@ def _target(target, fmt: str):
         return target.display, layout.CENTERED
     original = ""
     if is_adjusted(target):
-        prefix = layout.COMPARATOR_PREFIX.get(target.comparator, "")
-        original = prefix + plain(target.original_value)
+        original = layout.original_text(target.comparator, target.original_value)
     style = layout.NUMBER.replace(number_format=layout.target_format(fmt, target.comparator,
                                                                       original))
     return layout.rounded(target.value), style

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Sequence
 
@@ -73,6 +74,20 @@ def target_format(base: str, comparator: str, original: str = "") -> str:
     if original:
         fmt += '"%s"' % (_("（原%(value)s）") % {"value": original}).replace('"', "")
     return fmt
+
+
+def original_text(comparator: str, original: Decimal) -> str:
+    """An adjusted target's original value as the number format shows it: ≥25000."""
+    return COMPARATOR_PREFIX.get(comparator, "") + format(original.normalize(), "f")
+
+
+def adjusted_target_width(value: Decimal, comparator: str, original: Decimal) -> float:
+    """The column width that shows an adjusted target whole, e.g. ≥30,000（原≥25000）: a number
+    format that does not fit shows ###, and the words are longer in English. A Chinese
+    character counts two; room is left for the decimals the row's format may add."""
+    text = (COMPARATOR_PREFIX.get(comparator, "") + f"{rounded(value).normalize():,f}"
+            + _("（原%(value)s）") % {"value": original_text(comparator, original)})
+    return 4 + sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def rounded(value: Decimal | None, places: str = "0.0001") -> Decimal | None:

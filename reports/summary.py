@@ -257,6 +257,22 @@ _NUMERIC: dict[str, xlsx.CellStyle] = {}
 YEAR = layout.CENTERED.replace(number_format=layout.YEAR_FORMAT)
 
 
+def _adjusted(target) -> bool:
+    return (target is not None and target.value is not None
+            and target.original_value is not None and target.original_value != target.value)
+
+
+def _district_widths(d: DistrictSummary) -> list[float]:
+    """The district sheet's widths, 最终目标 wide enough for an adjusted target's original."""
+    widths = list(DISTRICT_WIDTHS)
+    for row in d.indicators:
+        if _adjusted(row.final_target) and row.final_target.comparator != Comparator.BETWEEN:
+            target = row.final_target
+            widths[3] = max(widths[3], layout.adjusted_target_width(
+                target.value, target.comparator, target.original_value))
+    return widths
+
+
 def _indicator_values(d: DistrictSummary, row, labels) -> tuple[list, list]:
     progress = row.progress
     target = row.final_target
@@ -274,7 +290,9 @@ def _indicator_values(d: DistrictSummary, row, labels) -> tuple[list, list]:
         else:
             comparator = target.comparator if target is not None else ""
             target_value = layout.rounded(progress.target)
-            target_style = _numeric(layout.target_format(fmt, comparator))
+            original = (layout.original_text(comparator, target.original_value)
+                        if _adjusted(target) else "")  # the original stays visible
+            target_style = _numeric(layout.target_format(fmt, comparator, original))
         actual, actual_style = layout.rounded(progress.actual), numeric
         if progress.judged_as == "growth":
             actual_style = _numeric(layout.number_format(
@@ -292,7 +310,7 @@ def _indicator_values(d: DistrictSummary, row, labels) -> tuple[list, list]:
 
 def _write_district(wb, report: SummaryReport, d: DistrictSummary, name: str,
                     legend: list) -> None:
-    sheet = Sheet(wb, name, DISTRICT_WIDTHS)
+    sheet = Sheet(wb, name, _district_widths(d))
     ws, last = sheet.ws, len(DISTRICT_WIDTHS)
     xlsx.freeze(ws, "C4")
     xlsx.setup_print(ws, header_rows=(3, 3))

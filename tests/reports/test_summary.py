@@ -101,7 +101,9 @@ def test_it_lists_each_districts_indicators_and_delayed_tasks(summary_data):
     assert ws.cell(seven, 4).number_format == '"≥"#,##0'
     assert ws.cell(seven, 10).value == INJECTION and ws.cell(seven, 10).quotePrefix
     assert ws.cell(seven, 9).fill.start_color.rgb.endswith("D1F0D8")
-    assert ws.cell(rows[2], 4).value == 32  # the adjusted target counts
+    assert ws.cell(rows[2], 4).value == 32  # the adjusted target counts, its original shown
+    assert ws.cell(rows[2], 4).number_format == '"≥"#,##0.0"（原≥30）"'
+    assert ws.column_dimensions["D"].width >= len("≥32.0（原≥30）") + 3  # no ###
     # the delayed task with its reason (user text, kept as text) and remedy
     texts = [[c.value for c in row] for row in ws.iter_rows()]
     delayed = next(row for row in texts if row[0] == "（13）")
