@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators.models import Target
 from indicators.progress import STATUS_STYLE, Status, TargetSpec, legend
+from ipops.text import bracketed
 from reporting import xlsx
 from tasks.choices import ProgressStatus
 
@@ -132,7 +133,7 @@ def plan_label(plan) -> str:
     """A plan's title with its period, unless the title already names it."""
     if str(plan.start_year) in plan.title and str(plan.end_year) in plan.title:
         return plan.title
-    return f"{plan.title}（{plan.period_label}）"
+    return plan.title + bracketed(plan.period_label)
 
 
 def plans_text(names, ended: int | None = None) -> str:

@@ -426,6 +426,7 @@ class DistrictSummary:
     task_statuses: Counter = field(default_factory=Counter)  # task rows by status
     delayed_tasks: list[DelayedTask] = field(default_factory=list)
     notes: dict[int, str] = field(default_factory=dict)  # the year's approved figure's note
+    sample: bool = False  # some of its figures or progress shown are sample data (示例数据)
 
     @property
     def status_counts(self) -> dict[Status, int]:
@@ -597,4 +598,4 @@ def _district_summary(district: District, year: int, plans: list[Plan],
         reported=kept["reported"], submitted=kept["submitted"], task_total=kept["task_total"],
         task_statuses=Counter(kept["task_statuses"]),
         delayed_tasks=[DelayedTask(*task) for task in kept["delayed"]],
-        notes={int(pk): note for pk, note in kept["notes"].items()})
+        notes={int(pk): note for pk, note in kept["notes"].items()}, sample=kept["sample"])

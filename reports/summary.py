@@ -315,7 +315,7 @@ def _write_district(wb, report: SummaryReport, d: DistrictSummary, name: str,
     xlsx.freeze(ws, "C4")
     xlsx.setup_print(ws, header_rows=(3, 3))
     title = layout.sample_title(_("%(district)s %(year)s年规划实施情况") % {
-        "district": d.district.name, "year": report.year}, report.sample)
+        "district": d.district.name, "year": report.year}, d.sample)
     sheet.append([title], xlsx.TITLE, height=26, merge=[(1, last)])
     plans = layout.plans_text([layout.plan_label(p) for p in d.plans], _ended(d, report.year))
     counts = pgettext("comma", "，").join(f"{STATUS_STYLE[s]['label']} {n}"

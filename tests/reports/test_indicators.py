@@ -286,3 +286,11 @@ def test_before_the_plan_starts_it_gives_no_expected_value_percent_or_status(coo
     # within the plan, as before
     ws, report = sheet_of("binhai", 2022)
     assert cell(ws, report, "7", "expected").value == Decimal("17044")
+
+
+def test_a_plans_label_takes_the_brackets_of_the_workbooks_language():
+    from reports.layout import plan_label
+    plan = Plan.objects.get(district__code="wuqing")  # its title does not name its years
+    assert plan_label(plan) == f"{plan.title}（{plan.period_label}）"
+    with translation.override("en"):
+        assert plan_label(plan) == f"{plan.title} ({plan.period_label})"

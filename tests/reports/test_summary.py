@@ -202,6 +202,7 @@ def test_it_marks_sample_data(coordinator):
     wb, _report = build()
     assert wb["汇总"]["A1"].value.endswith("【示例数据】")
     assert wb["滨海新区"]["A1"].value.endswith("【示例数据】")
+    assert not wb["武清区"]["A1"].value.endswith("【示例数据】")  # only the sheets that have them
 
 
 def test_it_makes_safe_unique_sheet_names():
