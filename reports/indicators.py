@@ -9,6 +9,7 @@ runs as in the plans' tables. Every cell is written through reporting/xlsx.py.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_noop
 from openpyxl.utils import get_column_letter
 
 from indicators.choices import Attribute, Comparator
+from indicators.progress import Status
 from ipops.text import bracketed
 from reporting import xlsx
 from reports import layout
@@ -60,7 +62,10 @@ def columns(report: IndicatorReport) -> list[Column]:
         Column("status", _("状态"), 7),
         Column("note", _("说明"), 24),
     ]
-    return cols
+    words = {"status": [s.label for s in Status], "attribute": Attribute.labels}
+    return [dataclasses.replace(col, width=layout.word_fit(col.width, col.header,
+                                                           *words.get(col.key, ())))
+            for col in cols]
 
 
 def _adjusted_width(target) -> float:

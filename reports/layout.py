@@ -91,6 +91,15 @@ def adjusted_target_width(value: Decimal, comparator: str, original: Decimal) ->
     return 4 + sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def word_fit(width: float, *texts) -> float:
+    """``width``, or more where a word of these texts (headers, the words a column holds) would
+    not fit on a line: English words are not broken (Status, Achieved, Awaiting review), while
+    Chinese text wraps between any two characters and leaves the width as it is."""
+    words = [word for text in texts for word in str(text).split()
+             if not any(unicodedata.east_asian_width(ch) in "WF" for ch in word)]
+    return max([width, *(len(word) + 1.5 for word in words)])
+
+
 def rounded(value: Decimal | None, places: str = "0.0001") -> Decimal | None:
     """A value as a cell stores it: at most four decimals."""
     if value is None:

@@ -12,6 +12,7 @@ a constant number of queries. Every cell is written through reporting/xlsx.py.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -138,7 +139,7 @@ def summary_columns() -> list[Column]:
     cols += [Column(_("任务数"), 7, tasks)]
     cols += [Column(task_status_label(s), 7, tasks) for s in TASK_STATUSES]
     cols += [Column(_("完成率"), 8, tasks)]
-    return cols
+    return [dataclasses.replace(col, width=layout.word_fit(col.width, col.header)) for col in cols]
 
 
 def _percent(part: int, whole: int) -> Decimal | None:
@@ -262,9 +263,16 @@ def _adjusted(target) -> bool:
             and target.original_value is not None and target.original_value != target.value)
 
 
+def _district_headers() -> list[str]:
+    return [_("序号"), _("指标名称"), _("单位"), _("最终目标"), _("目标年份"), _("实际值"),
+            _("序时进度"), _("完成率"), _("状态"), _("说明")]
+
+
 def _district_widths(d: DistrictSummary) -> list[float]:
     """The district sheet's widths, 最终目标 wide enough for an adjusted target's original."""
-    widths = list(DISTRICT_WIDTHS)
+    widths = [layout.word_fit(width, header)
+              for width, header in zip(DISTRICT_WIDTHS, _district_headers())]
+    widths[8] = layout.word_fit(widths[8], *(s.label for s in STATUS_ORDER))
     for row in d.indicators:
         if _adjusted(row.final_target) and row.final_target.comparator != Comparator.BETWEEN:
             target = row.final_target
@@ -323,8 +331,7 @@ def _write_district(wb, report: SummaryReport, d: DistrictSummary, name: str,
     sheet.append([_("方案：%(plans)s　数据截至：%(as_of)s　指标 %(n)s 项：%(counts)s") % {
         "plans": plans, "as_of": report.as_of.isoformat(), "n": len(d.indicators),
         "counts": counts}], layout.SUBTITLE, height=30, merge=[(1, last)])
-    sheet.append([_("序号"), _("指标名称"), _("单位"), _("最终目标"), _("目标年份"), _("实际值"),
-                  _("序时进度"), _("完成率"), _("状态"), _("说明")], xlsx.HEADER, height=30)
+    sheet.append(_district_headers(), xlsx.HEADER, height=30)
     plan_titles = {plan.pk: plan.title for plan in d.plans}
     labels = {status: str(status.label) for status in STATUS_ORDER}
     plan_id = None

@@ -9,6 +9,7 @@ rows in each status. Every cell is written through reporting/xlsx.py.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -20,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from ipops.text import bracketed
 from reporting import xlsx
 from reports import layout
-from reports.selectors import TaskReport, TaskRow, task_status_label
+from reports.selectors import TASK_STATUSES, TaskReport, TaskRow, task_status_label
 
 SHEET = gettext_noop("任务推进情况")  # the sheet's name, in the language of the download
 HEADER_ROW = 3
@@ -51,7 +52,10 @@ def columns(report: TaskReport) -> list[Column]:
         Column("remedy", _("整改措施"), 18),
         Column("updated", _("更新日期"), 11),
     ]
-    return cols
+    words = {"status": [task_status_label(s) for s in TASK_STATUSES]}
+    return [dataclasses.replace(col, width=layout.word_fit(col.width, col.header,
+                                                           *words.get(col.key, ())))
+            for col in cols]
 
 
 def _cells(row: TaskRow, cols: list[Column]) -> list:

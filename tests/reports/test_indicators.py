@@ -294,3 +294,21 @@ def test_a_plans_label_takes_the_brackets_of_the_workbooks_language():
     assert plan_label(plan) == f"{plan.title}（{plan.period_label}）"
     with translation.override("en"):
         assert plan_label(plan) == f"{plan.title} ({plan.period_label})"
+
+
+def test_english_words_are_not_broken_by_columns_sized_for_chinese(binhai_data):
+    from indicators.choices import Attribute
+    from indicators.progress import Status
+    with translation.override("en"):
+        report = report_of("binhai", 2023)
+        ws = load(workbook.workbook_bytes(report)).worksheets[0]
+        headers = {c.value: c.column_letter for r in workbook.HEADER_ROWS for c in ws[r] if c.value}
+        words = {"Status": [s.label for s in Status], "Attribute": Attribute.labels}
+        for header, labels in words.items():
+            longest = max(len(word) for label in labels for word in str(label).split())
+            letter = next(v for k, v in headers.items() if str(k).startswith(header))
+            assert ws.column_dimensions[letter].width >= longest + 1, header
+    chinese = load(workbook.workbook_bytes(report_of("binhai", 2023))).worksheets[0]
+    status = next(c.column_letter for r in workbook.HEADER_ROWS for c in chinese[r]
+                  if c.value == "状态")
+    assert chinese.column_dimensions[status].width == 7  # Chinese wraps anywhere: as it was
