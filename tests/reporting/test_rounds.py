@@ -336,6 +336,13 @@ def test_it_refuses_a_deadline_move_beside_the_rows_field(admin_user_portal, cli
     assert f'action="{reverse("rounds:round_list")}" class="round-form"' in content
     round_2024.refresh_from_db()
     assert round_2024.deadline == datetime.date(2025, 1, 31)
+    # Switching the language on this page goes back to the rounds, not to the POST-only address.
+    assert 'name="next"' not in content
+    switched = client.post(reverse("set_language"), {"language": "en"},
+                           HTTP_REFERER="http://testserver" + reverse("rounds:round_list"))
+    assert switched.status_code == 302
+    assert switched["Location"].endswith(reverse("rounds:round_list"))
+    client.post(reverse("set_language"), {"language": "zh-hans"})
 
     response = client.post(reverse("rounds:round_deadline", args=[round_2024.pk]),
                            {"deadline": "2025-02-28"}, follow=True)
