@@ -222,8 +222,10 @@ def district_years(districts) -> dict[int, int]:
 def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
     """The overview's figures for each district (pk → its year "as of"), as plain JSON values.
 
-    Statuses come from the progress engine. A constant number of queries, whatever the number
-    of districts.
+    Statuses come from the progress engine. Indicators, tasks and reporting are those of the
+    plans in force in the district's year, as the leaders' summary workbook counts them (a plan
+    that ended before is on the district's dashboard, judged at its last year). A constant
+    number of queries, whatever the number of districts.
     """
     data = {pk: {"statuses": Counter(), "red": [], "heat": defaultdict(lambda: [0, 0]),
                  "tasks": Counter(), "late_tasks": [], "units_total": 0, "units_reported": [],
@@ -235,7 +237,10 @@ def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
             year=max(years.values()),
             indicators=Indicator.objects.filter(plan__district__in=districts),
             year_of=lambda indicator: years[indicator.plan.district_id]):
-        summary = data[row.indicator.plan.district_id]
+        plan = row.indicator.plan
+        if not plan.start_year <= years[plan.district_id] <= plan.end_year:
+            continue
+        summary = data[plan.district_id]
         status = row.progress.status
         summary["statuses"][status.value] += 1
         if status == Status.BEHIND:
@@ -412,7 +417,7 @@ def for_cards(summaries: list[DistrictSummary]) -> list[DistrictSummary]:
     return summaries
 
 
-SNAPSHOT_FORMAT = "6"  # change when district_summary_data's output or the engine's rules change
+SNAPSHOT_FORMAT = "7"  # change when district_summary_data's output or the engine's rules change
 OVERVIEW_KEYS = ("heat", "attention")  # what the overview reads of every district's snapshot
 CATEGORY_ORDER = {"政策": 0, "创造": 1, "保护": 2, "运用": 3, "运营": 4, "服务": 5, NO_CATEGORY: 9}
 

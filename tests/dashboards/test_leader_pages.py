@@ -11,6 +11,7 @@ from indicators.models import Figure, Indicator, Target
 from indicators.progress import Status
 from indicators.selectors import indicators_progress
 from plans.models import District, Plan, Unit
+from reports.selectors import summary_report
 from reporting.choices import ReviewStatus
 from tasks.models import Task, TaskProgress
 from tests.users import make_user
@@ -368,7 +369,7 @@ def test_before_the_plans_first_year_the_dashboard_judges_nothing(leader_all, cl
     assert body.count("方案尚未开始") == len(rows) and "status-" not in body[:body.index("</tbody>")]
     overview = client.get(reverse("dashboards:overview"), {"year": 2021})
     binhai = next(s for s in overview.context["summaries"] if s.district.code == "binhai")
-    assert dict(binhai.statuses) == {Status.NO_DATA: len(rows)}
+    assert dict(binhai.statuses) == {}  # no plan in force yet: no indicator counted
     # and its card says so instead of shares, units that did not report and what needs attention
     card = overview.content.decode().split('href="/districts/binhai/dashboard/?year=2021"')[1]
     card = card[:card.index("</section>")]
@@ -383,8 +384,9 @@ def test_before_the_plans_first_year_the_dashboard_judges_nothing(leader_all, cl
 def test_a_plan_that_has_ended_is_judged_at_its_last_year_beside_a_plan_in_force(
         binhai_figures, leader_all, client_for):
     """滨海's plan (2022–2024) has ended by 2025, when a second plan is in force: in 2025 the
-    dashboard and the overview judge the first as of 2024, as its own workbook does, say so,
-    and offer each plan's 指标完成情况表."""
+    dashboard judges the first as of 2024, as its own workbook does, says so, and offers each
+    plan's 指标完成情况表; the overview's card, like the summary workbook, counts the plan in
+    force."""
     first = Plan.objects.get(district__code="binhai")
     later = Plan.objects.create(district=first.district, title="后续方案", start_year=2025,
                                 end_year=2027)
@@ -412,7 +414,13 @@ def test_a_plan_that_has_ended_is_judged_at_its_last_year_beside_a_plan_in_force
     assert unquote(download["Content-Disposition"]).endswith(
         f"滨海新区-2024年指标完成情况表（{first.period_label}）.xlsx")  # at its end
 
-    overview = client.get(reverse("dashboards:overview"), {"year": 2025})
-    card = next(s for s in overview.context["summaries"] if s.district.code == "binhai")
-    shares = {part["status"]: part["count"] for part in card.status_shares}
+    # The overview's card counts the plans in force in its year, as the summary workbook does.
+    def card(year):
+        page = client.get(reverse("dashboards:overview"), {"year": year})
+        return next(s for s in page.context["summaries"] if s.district.code == "binhai")
+
+    summary = summary_report(districts=District.objects.filter(code="binhai"), year=2025)
+    assert card(2025).indicator_total == len(summary.districts[0].indicators) == 1
+    shares = {part["status"]: part["count"] for part in card(2024).status_shares}
     assert shares[Status.ACHIEVED.value] == list(at_end.values()).count(Status.ACHIEVED.value)
+    assert card(2024).indicator_total == len(at_end)
