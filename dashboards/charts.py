@@ -119,7 +119,7 @@ def status_by_category(rows) -> dict | None:
     """How many indicators of each category are in each status (stacked bars). An indicator in
     a year before its plan starts is not judged, so not counted (not even as 无数据); None when
     no indicator is judged (the page says the plan has not started)."""
-    rows = [r for r in rows if r.progress.year >= r.indicator.plan.start_year]
+    rows = [r for r in rows if not r.before_plan]
     if not rows:
         return None
     categories = []

@@ -22,7 +22,8 @@ from dashboards.models import DistrictSnapshot
 from indicators.models import Figure, Indicator
 from indicators.progress import STATUS_ORDER, Status
 from indicators.selectors import (
-    IndicatorProgress, Reporting, figures_reporting, indicators_progress, progress_band,
+    IndicatorProgress, Reporting, figures_reporting, in_force, indicators_progress,
+    progress_band,
 )
 from plans.models import District, Plan
 from reporting.choices import ReviewStatus
@@ -235,12 +236,9 @@ def district_summary_data(years: dict[int, int]) -> dict[int, dict]:
     districts = list(years)
     for row in indicators_progress(
             year=max(years.values()),
-            indicators=Indicator.objects.filter(plan__district__in=districts),
+            indicators=Indicator.objects.filter(in_force(years)),
             year_of=lambda indicator: years[indicator.plan.district_id]):
-        plan = row.indicator.plan
-        if not plan.start_year <= years[plan.district_id] <= plan.end_year:
-            continue
-        summary = data[plan.district_id]
+        summary = data[row.indicator.plan.district_id]
         status = row.progress.status
         summary["statuses"][status.value] += 1
         if status == Status.BEHIND:
@@ -433,17 +431,15 @@ def district_rows(*, district, year: int, indicators=None) -> list[IndicatorProg
     return indicators_progress(year=year, district=district, indicators=indicators)
 
 
-def plans_ended(rows, year: int) -> list[Plan]:
-    """The plans of these rows that ended before ``year``: judged as of their last year."""
-    ended = {row.indicator.plan.pk: row.indicator.plan for row in rows
-             if row.indicator.plan.end_year < year}
-    return sorted(ended.values(), key=lambda plan: (plan.start_year, plan.pk))
-
-
 def report_plans(rows) -> list[Plan]:
     """The plans of these rows, in order: a 指标完成情况表 is one plan's table."""
     plans = {row.indicator.plan.pk: row.indicator.plan for row in rows}
     return sorted(plans.values(), key=lambda plan: (plan.start_year, plan.pk))
+
+
+def plans_ended(rows, year: int) -> list[Plan]:
+    """The plans of these rows that ended before ``year``: judged as of their last year."""
+    return [plan for plan in report_plans(rows) if plan.end_year < year]
 
 
 def plan_start(rows, year: int) -> int | None:

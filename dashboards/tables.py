@@ -143,7 +143,7 @@ class IndicatorProgressTable(tables.Table):
         return progress_bar(record.progress, self._bar_words)
 
     def cell_status(self, record):
-        if record.progress.year < record.indicator.plan.start_year:
+        if record.before_plan:
             return self._not_started  # not judged (indicators.selectors.unjudged_before_plan)
         return status_badge(record.progress.status)
 

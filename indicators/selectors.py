@@ -31,6 +31,11 @@ class IndicatorProgress:
     progress: Progress
 
     @property
+    def before_plan(self) -> bool:
+        """Judged as of a year before its plan begins: not judged (``unjudged_before_plan``)."""
+        return self.progress.year < self.indicator.plan.start_year
+
+    @property
     def status_rank(self) -> int:
         """For sorting: achieved, on track, at risk, behind, no data."""
         return STATUS_ORDER.index(self.progress.status)
@@ -259,6 +264,15 @@ class Reporting:
     submitted: int = 0  # of the others, with a figure for the year waiting for approval
 
 
+def in_force(years: dict[int, int]) -> Q:
+    """Indicators of the plans in force in each district's year (pk → year)."""
+    q = Q(pk__in=[])
+    for year in set(years.values()):
+        q |= Q(plan__district__in=[pk for pk, y in years.items() if y == year],
+               plan__start_year__lte=year, plan__end_year__gte=year)
+    return q
+
+
 def figures_reporting(years: dict[int, int]) -> dict[int, Reporting]:
     """How far each district (pk → year) has reported its indicators' figures for its year: the
     one count of the overview's cards and of the leaders' summary workbook.
@@ -273,11 +287,7 @@ def figures_reporting(years: dict[int, int]) -> dict[int, Reporting]:
     """
     if not years:
         return {}
-    in_force = Q(pk__in=[])
-    for year in set(years.values()):
-        in_force |= Q(plan__district__in=[pk for pk, y in years.items() if y == year],
-                      plan__start_year__lte=year, plan__end_year__gte=year)
-    indicators = Indicator.objects.filter(in_force)
+    indicators = Indicator.objects.filter(in_force(years))
     statuses, done_since = {}, {}  # (indicator, year) → review status; indicator → year done
     for indicator_id, year, status, done in (
             Figure.objects.originals()

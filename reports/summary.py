@@ -30,7 +30,7 @@ from indicators.progress import STATUS_ORDER, STATUS_STYLE
 from reporting import xlsx
 from reports import layout
 from reports.selectors import (
-    TASK_STATUSES, DistrictSummary, SummaryReport, decimals_needed, shown_decimals,
+    TASK_STATUSES, DistrictSummary, SummaryReport, decimals_needed, is_adjusted, shown_decimals,
     task_status_label,
 )
 
@@ -259,8 +259,8 @@ YEAR = layout.CENTERED.replace(number_format=layout.YEAR_FORMAT)
 
 
 def _adjusted(target) -> bool:
-    return (target is not None and target.value is not None
-            and target.original_value is not None and target.original_value != target.value)
+    """A numeric final target that was adjusted (a range or a text shows no original)."""
+    return target is not None and target.value is not None and is_adjusted(target)
 
 
 def _district_headers() -> list[str]:
